@@ -1,0 +1,317 @@
+//! A made-up organization, the same on every run, so a newcomer sees the
+//! product without an admin key and tests have known totals. The local mock
+//! API serves exactly this data.
+
+use super::keys::{ApiKey, KeyOwner, OwnerKind, Project};
+use super::time::{Date, DAY};
+use super::usage::{BucketWidth, TokenCounts, UsageKind, UsageRecord};
+
+/// A member of the organization.
+#[derive(Clone, Debug, PartialEq)]
+pub struct User {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+}
+
+/// Everything the demo organization holds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DemoOrg {
+    pub projects: Vec<Project>,
+    pub users: Vec<User>,
+    pub keys: Vec<ApiKey>,
+    /// Daily completions usage grouped by project, user, key, model and
+    /// batch, oldest first.
+    pub usage: Vec<UsageRecord>,
+}
+
+/// The connection id under which the demo is stored in the page.
+pub const DEMO_CONNECTION: &str = "demo";
+
+/// How busy a key is, and on what.
+struct Profile {
+    key: usize,
+    user: Option<usize>,
+    /// (model, share of the key's requests, batch)
+    models: &'static [(&'static str, u32, bool)],
+    requests_per_day: u64,
+    tokens_per_request: u64,
+    cache_percent: u64,
+}
+
+const PROJECTS: [(&str, &str, bool); 4] = [
+    ("proj_demoProduction000000001", "Production", false),
+    ("proj_demoStaging00000000002", "Staging", false),
+    ("proj_demoResearch0000000003", "Research", false),
+    ("proj_demoLegacyPilot0000004", "Legacy pilot", true),
+];
+
+const USERS: [(&str, &str, &str); 4] = [
+    ("user-demoAda000000000000001", "Ada Lovelace", "owner"),
+    ("user-demoGrace0000000000002", "Grace Hopper", "reader"),
+    ("user-demoAlan00000000000003", "Alan Turing", "reader"),
+    ("user-demoWen000000000000004", "Wen Li", "reader"),
+];
+
+/// (id, project index, name, owner user index or service account name)
+const KEYS: [(&str, usize, &str, Result<usize, &str>); 9] = [
+    ("key_demoApiServer001", 0, "api-server", Err("checkout-service")),
+    ("key_demoBatchJobs002", 0, "nightly-batch", Err("batch-runner")),
+    ("key_demoDefaultP0003", 0, "default", Ok(0)),
+    ("key_demoDefaultS0004", 1, "default", Ok(1)),
+    ("key_demoCiTests00005", 1, "ci-tests", Err("github-actions")),
+    ("key_demoNotebook0006", 2, "notebook-alan", Ok(2)),
+    ("key_demoZhKey0000007", 2, "生产环境", Ok(3)),
+    ("key_demoPilot0000008", 3, "Producción piloto", Ok(0)),
+    ("key_demoUnused000009", 1, "unused-key", Ok(1)),
+];
+
+const PROFILES: [Profile; 8] = [
+    Profile {
+        key: 0,
+        user: None,
+        models: &[
+            ("gpt-4o-2024-08-06", 5, false),
+            ("gpt-4o-mini-2024-07-18", 12, false),
+            ("gpt-5-mini-2025-08-07", 3, false),
+        ],
+        requests_per_day: 2_400,
+        tokens_per_request: 1_800,
+        cache_percent: 45,
+    },
+    Profile {
+        key: 1,
+        user: None,
+        models: &[("gpt-4o-mini-2024-07-18", 1, true)],
+        requests_per_day: 6_000,
+        tokens_per_request: 900,
+        cache_percent: 0,
+    },
+    Profile {
+        key: 2,
+        user: Some(0),
+        models: &[("gpt-4.1-2025-04-14", 1, false)],
+        requests_per_day: 120,
+        tokens_per_request: 3_000,
+        cache_percent: 30,
+    },
+    Profile {
+        key: 3,
+        user: Some(1),
+        models: &[("gpt-4.1-mini-2025-04-14", 1, false)],
+        requests_per_day: 300,
+        tokens_per_request: 1_200,
+        cache_percent: 20,
+    },
+    Profile {
+        key: 4,
+        user: None,
+        models: &[("gpt-5-nano-2025-08-07", 1, false)],
+        requests_per_day: 800,
+        tokens_per_request: 600,
+        cache_percent: 60,
+    },
+    Profile {
+        key: 5,
+        user: Some(2),
+        models: &[
+            ("o3-2025-04-16", 1, false),
+            ("ft:gpt-4o-mini-2024-07-18:demo-org::A1b2C3d4", 1, false),
+        ],
+        requests_per_day: 60,
+        tokens_per_request: 4_000,
+        cache_percent: 10,
+    },
+    Profile {
+        key: 6,
+        user: Some(3),
+        models: &[("gpt-5-2025-08-07", 1, false)],
+        requests_per_day: 150,
+        tokens_per_request: 2_500,
+        cache_percent: 35,
+    },
+    Profile {
+        key: 7,
+        user: Some(0),
+        models: &[("gpt-4o-2024-05-13", 1, false)],
+        requests_per_day: 40,
+        tokens_per_request: 1_500,
+        cache_percent: 0,
+    },
+];
+
+/// A small, seedable generator (SplitMix64): the demo must be identical on
+/// every machine, so no platform randomness is used.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A factor in percent between `low` and `high`.
+    fn percent(&mut self, low: u64, high: u64) -> u64 {
+        low + self.next() % (high - low + 1)
+    }
+}
+
+/// Builds the demo organization with `days` days of usage ending with
+/// `last_day` (inclusive), stored under `connection_id`.
+pub fn demo_org(connection_id: &str, last_day: Date, days: u32) -> DemoOrg {
+    let projects = PROJECTS
+        .iter()
+        .map(|(id, name, archived)| Project {
+            connection_id: connection_id.to_owned(),
+            id: (*id).to_owned(),
+            name: (*name).to_owned(),
+            archived: *archived,
+        })
+        .collect();
+    let users: Vec<User> = USERS
+        .iter()
+        .map(|(id, name, role)| User {
+            id: (*id).to_owned(),
+            name: (*name).to_owned(),
+            email: format!(
+                "{}@example.com",
+                name.split(' ').next().unwrap_or(name).to_lowercase()
+            ),
+            role: (*role).to_owned(),
+        })
+        .collect();
+    let first_day = last_day.to_unix() - i64::from(days.saturating_sub(1)) * DAY;
+    let keys = KEYS
+        .iter()
+        .enumerate()
+        .map(|(i, (id, project, name, owner))| ApiKey {
+            connection_id: connection_id.to_owned(),
+            id: (*id).to_owned(),
+            project_id: PROJECTS[*project].0.to_owned(),
+            name: (*name).to_owned(),
+            redacted_value: format!("sk-proj-****{}", &id[id.len() - 4..]),
+            owner: Some(match owner {
+                Ok(user) => KeyOwner {
+                    kind: OwnerKind::User,
+                    id: users[*user].id.clone(),
+                    name: users[*user].name.clone(),
+                },
+                Err(account) => KeyOwner {
+                    kind: OwnerKind::ServiceAccount,
+                    id: format!("svc_acct_demo{i}"),
+                    name: (*account).to_owned(),
+                },
+            }),
+            created_at: Some(first_day - 30 * DAY + i as i64 * DAY),
+            last_used_at: None,
+            label: None,
+        })
+        .collect();
+
+    let mut usage = Vec::new();
+    let mut rng = Rng(0x6B65_796D_6574_6572);
+    for day in 0..i64::from(days) {
+        let start = first_day + day * DAY;
+        // Weekdays are busier, and the organization grows over the period.
+        let weekday = (start / DAY + 3).rem_euclid(7);
+        let weekly = if weekday >= 5 { 55 } else { 100 };
+        let growth = 70 + 30 * day as u64 / u64::from(days.max(1));
+        for profile in &PROFILES {
+            let shares: u32 = profile.models.iter().map(|m| m.1).sum();
+            for (model, share, batch) in profile.models {
+                let requests = profile.requests_per_day
+                    * u64::from(*share)
+                    / u64::from(shares)
+                    * weekly
+                    * growth
+                    * rng.percent(80, 120)
+                    / 1_000_000;
+                if requests == 0 {
+                    continue;
+                }
+                usage.push(record(
+                    connection_id,
+                    start,
+                    PROJECTS[KEYS[profile.key].1].0,
+                    profile.user.map(|u| USERS[u].0),
+                    Some(KEYS[profile.key].0),
+                    model,
+                    *batch,
+                    counts(&mut rng, requests, profile),
+                ));
+            }
+        }
+        // Usage from an old user key that never opted into key attribution.
+        let requests = 30 * rng.percent(50, 150) / 100;
+        let legacy = Profile {
+            key: 0,
+            user: Some(1),
+            models: &[],
+            requests_per_day: requests,
+            tokens_per_request: 700,
+            cache_percent: 0,
+        };
+        usage.push(record(
+            connection_id,
+            start,
+            PROJECTS[0].0,
+            Some(USERS[1].0),
+            None,
+            "gpt-3.5-turbo-0125",
+            false,
+            counts(&mut rng, requests, &legacy),
+        ));
+    }
+
+    DemoOrg {
+        projects,
+        users,
+        keys,
+        usage,
+    }
+}
+
+fn counts(rng: &mut Rng, requests: u64, profile: &Profile) -> TokenCounts {
+    let input = requests * profile.tokens_per_request * rng.percent(85, 115) / 100;
+    let cached = input * profile.cache_percent / 100 * rng.percent(80, 100) / 100;
+    let output = input * rng.percent(8, 25) / 100;
+    TokenCounts {
+        requests,
+        input,
+        cached_input: cached,
+        output,
+        input_audio: 0,
+        output_audio: 0,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn record(
+    connection_id: &str,
+    start: i64,
+    project: &str,
+    user: Option<&str>,
+    key: Option<&str>,
+    model: &str,
+    batch: bool,
+    counts: TokenCounts,
+) -> UsageRecord {
+    UsageRecord {
+        connection_id: connection_id.to_owned(),
+        kind: UsageKind::Completions,
+        width: BucketWidth::Day,
+        start_time: start,
+        end_time: start + DAY,
+        project_id: Some(project.to_owned()),
+        user_id: user.map(str::to_owned),
+        api_key_id: key.map(str::to_owned),
+        model: Some(model.to_owned()),
+        batch: Some(batch),
+        service_tier: Some("default".to_owned()),
+        counts,
+    }
+}

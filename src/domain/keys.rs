@@ -1,0 +1,113 @@
+//! Projects and API keys as keymeter keeps them: OpenAI's metadata plus the
+//! user's own label, and the masked form that is all the UI ever shows.
+
+use serde::{Deserialize, Serialize};
+
+/// A project of an organization.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Project {
+    pub connection_id: String,
+    pub id: String,
+    pub name: String,
+    pub archived: bool,
+}
+
+/// Who owns an API key.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KeyOwner {
+    pub kind: OwnerKind,
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OwnerKind {
+    User,
+    ServiceAccount,
+}
+
+/// A project API key. The secret itself is never known to keymeter; only
+/// OpenAI's redacted form (`sk-abc...wxyz`) is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApiKey {
+    pub connection_id: String,
+    /// OpenAI's id (`key_...`), the same value usage rows carry.
+    pub id: String,
+    pub project_id: String,
+    /// The name given in OpenAI's dashboard.
+    pub name: String,
+    pub redacted_value: String,
+    pub owner: Option<KeyOwner>,
+    pub created_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+    /// The user's own name for the key, shown in place of `name`.
+    #[serde(default)]
+    pub label: Option<String>,
+}
+
+impl ApiKey {
+    /// The name to show: the user's label, else OpenAI's name.
+    pub fn display_name(&self) -> &str {
+        self.label
+            .as_deref()
+            .filter(|label| !label.trim().is_empty())
+            .unwrap_or(&self.name)
+    }
+
+    /// The key's masked form, for every place it appears.
+    pub fn masked(&self) -> String {
+        mask(&self.redacted_value)
+    }
+}
+
+/// The storage key of a per-connection object: ids are unique only within
+/// one organization.
+pub fn scoped_id(connection_id: &str, id: &str) -> String {
+    format!("{connection_id}/{id}")
+}
+
+/// Shows only the last four characters of a key (`…wxyz`), taken from the
+/// run of key characters at its end so redaction marks are never shown as
+/// if they were part of the key.
+pub fn mask(value: &str) -> String {
+    let tail: Vec<char> = value
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .take(4)
+        .collect();
+    let tail: String = tail.into_iter().rev().collect();
+    format!("…{tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masking_shows_only_the_last_four_characters() {
+        assert_eq!(mask("sk-proj-abc...WXYZ"), "…WXYZ");
+        assert_eq!(mask("sk-abc...yz"), "…yz");
+        assert_eq!(mask("sk-admin-1234567890abcdef"), "…cdef");
+        assert_eq!(mask(""), "…");
+    }
+
+    #[test]
+    fn a_blank_label_falls_back_to_the_openai_name() {
+        let mut key = ApiKey {
+            connection_id: "c".into(),
+            id: "key_1".into(),
+            project_id: "proj_1".into(),
+            name: "default".into(),
+            redacted_value: "sk-...abcd".into(),
+            owner: None,
+            created_at: None,
+            last_used_at: None,
+            label: Some("  ".into()),
+        };
+        assert_eq!(key.display_name(), "default");
+        key.label = Some("Checkout service".into());
+        assert_eq!(key.display_name(), "Checkout service");
+    }
+}

@@ -1,0 +1,97 @@
+//! UTC calendar arithmetic on unix seconds.
+//!
+//! OpenAI's buckets are UTC, so stored data stays in UTC seconds; this module
+//! turns them into civil dates for display and for picking ranges.
+
+/// Seconds in one UTC day.
+pub const DAY: i64 = 86_400;
+
+/// A civil date in the proleptic Gregorian calendar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Date {
+    /// The date of the UTC day holding `unix` seconds.
+    pub fn from_unix(unix: i64) -> Self {
+        civil_from_days(unix.div_euclid(DAY))
+    }
+
+    /// Unix seconds of this date's UTC midnight.
+    pub fn to_unix(self) -> i64 {
+        days_from_civil(self) * DAY
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// Start of the UTC day holding `unix`.
+pub fn day_start(unix: i64) -> i64 {
+    unix.div_euclid(DAY) * DAY
+}
+
+/// `unix` as `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn iso_utc(unix: i64) -> String {
+    let secs = unix.rem_euclid(DAY);
+    format!(
+        "{}T{:02}:{:02}:{:02}Z",
+        Date::from_unix(unix),
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+/// Days since 1970-01-01 to a civil date (the era-based algorithm, exact for
+/// every representable day, so no table of month lengths is needed).
+fn civil_from_days(days: i64) -> Date {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+    Date { year, month, day }
+}
+
+fn days_from_civil(date: Date) -> i64 {
+    let year = i64::from(date.year) - i64::from(date.month <= 2);
+    let era = year.div_euclid(400);
+    let yoe = year.rem_euclid(400);
+    let month = i64::from(date.month);
+    let mp = if month > 2 { month - 3 } else { month + 9 };
+    let doy = (153 * mp + 2) / 5 + i64::from(date.day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates_round_trip_across_leap_years_and_centuries() {
+        for days in -800_000..800_000_i64 {
+            let date = civil_from_days(days);
+            assert_eq!(days_from_civil(date), days, "{date}");
+        }
+    }
+
+    #[test]
+    fn known_dates_format_as_iso() {
+        assert_eq!(iso_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso_utc(1_709_164_800), "2024-02-29T00:00:00Z");
+        assert_eq!(iso_utc(1_730_419_199), "2024-10-31T23:59:59Z");
+        assert_eq!(Date::from_unix(-1).to_string(), "1969-12-31");
+    }
+}

@@ -1,0 +1,207 @@
+//! Usage records: one row of counts for one bucket and one combination of
+//! grouping values, with the natural key that makes storing it idempotent.
+
+use serde::{Deserialize, Serialize};
+
+/// Which usage endpoint a record came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UsageKind {
+    Completions,
+}
+
+impl UsageKind {
+    /// The endpoint's path segment under `/organization/usage/`.
+    pub fn path(self) -> &'static str {
+        match self {
+            UsageKind::Completions => "completions",
+        }
+    }
+}
+
+/// The width of a usage bucket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum BucketWidth {
+    #[serde(rename = "1m")]
+    Minute,
+    #[serde(rename = "1h")]
+    Hour,
+    #[serde(rename = "1d")]
+    Day,
+}
+
+impl BucketWidth {
+    /// The API's spelling (`1d`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BucketWidth::Minute => "1m",
+            BucketWidth::Hour => "1h",
+            BucketWidth::Day => "1d",
+        }
+    }
+
+    /// The most buckets the API returns on one page of this width.
+    pub fn max_page_limit(self) -> u32 {
+        match self {
+            BucketWidth::Minute => 1440,
+            BucketWidth::Hour => 168,
+            BucketWidth::Day => 31,
+        }
+    }
+}
+
+/// Token and request counts of one usage row.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenCounts {
+    pub requests: u64,
+    /// All input tokens, cached ones included.
+    pub input: u64,
+    /// The part of `input` served from the prompt cache.
+    pub cached_input: u64,
+    pub output: u64,
+    pub input_audio: u64,
+    pub output_audio: u64,
+}
+
+impl TokenCounts {
+    /// Input tokens that were not cached. Saturates, so a malformed reply
+    /// claiming more cached than total input can never go negative.
+    pub fn uncached_input(&self) -> u64 {
+        self.input.saturating_sub(self.cached_input)
+    }
+
+    /// Input plus output tokens (cached input counted once, inside input).
+    pub fn total_tokens(&self) -> u64 {
+        self.input + self.output
+    }
+
+    pub fn add(&mut self, other: &TokenCounts) {
+        self.requests += other.requests;
+        self.input += other.input;
+        self.cached_input += other.cached_input;
+        self.output += other.output;
+        self.input_audio += other.input_audio;
+        self.output_audio += other.output_audio;
+    }
+}
+
+/// One usage row: a bucket and the grouping values its counts belong to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UsageRecord {
+    /// The connection (organization) this row was learned from.
+    pub connection_id: String,
+    pub kind: UsageKind,
+    pub width: BucketWidth,
+    /// Bucket start, unix seconds (UTC).
+    pub start_time: i64,
+    pub end_time: i64,
+    pub project_id: Option<String>,
+    pub user_id: Option<String>,
+    /// `None` while grouping by key means usage no key is attributed to.
+    pub api_key_id: Option<String>,
+    pub model: Option<String>,
+    pub batch: Option<bool>,
+    pub service_tier: Option<String>,
+    pub counts: TokenCounts,
+}
+
+/// Separates the parts of a stored key; no API id or model name holds it.
+const SEP: char = '\u{1f}';
+
+impl UsageRecord {
+    /// The bucket this row belongs to. Re-fetching a bucket replaces every
+    /// row stored under it, so late data is never added twice.
+    pub fn bucket_key(&self) -> String {
+        bucket_key(&self.connection_id, self.kind, self.width, self.start_time)
+    }
+
+    /// The natural key: the bucket plus every grouping value.
+    pub fn natural_key(&self) -> String {
+        let opt = |value: &Option<String>| value.clone().unwrap_or_default();
+        let batch = match self.batch {
+            Some(true) => "1",
+            Some(false) => "0",
+            None => "",
+        };
+        [
+            self.bucket_key(),
+            opt(&self.project_id),
+            opt(&self.user_id),
+            opt(&self.api_key_id),
+            opt(&self.model),
+            batch.to_owned(),
+            opt(&self.service_tier),
+        ]
+        .join(&SEP.to_string())
+    }
+}
+
+/// The key shared by all rows of one bucket.
+pub fn bucket_key(
+    connection_id: &str,
+    kind: UsageKind,
+    width: BucketWidth,
+    start_time: i64,
+) -> String {
+    format!(
+        "{connection_id}{SEP}{}{SEP}{}{SEP}{start_time}",
+        kind.path(),
+        width.as_str()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record() -> UsageRecord {
+        UsageRecord {
+            connection_id: "c1".into(),
+            kind: UsageKind::Completions,
+            width: BucketWidth::Day,
+            start_time: 86_400,
+            end_time: 172_800,
+            project_id: Some("proj_a".into()),
+            user_id: None,
+            api_key_id: Some("key_a".into()),
+            model: Some("gpt-4o-2024-08-06".into()),
+            batch: Some(false),
+            service_tier: None,
+            counts: TokenCounts::default(),
+        }
+    }
+
+    #[test]
+    fn natural_key_tells_apart_every_grouping_value() {
+        let base = record();
+        let mut batch = base.clone();
+        batch.batch = Some(true);
+        let mut unattributed = base.clone();
+        unattributed.api_key_id = None;
+        let mut other_day = base.clone();
+        other_day.start_time += 86_400;
+        let keys = [&base, &batch, &unattributed, &other_day]
+            .map(UsageRecord::natural_key);
+        let unique: std::collections::HashSet<_> = keys.iter().collect();
+        assert_eq!(unique.len(), 4);
+    }
+
+    #[test]
+    fn rows_of_one_bucket_share_its_bucket_key() {
+        let a = record();
+        let mut b = record();
+        b.model = Some("gpt-4.1".into());
+        assert_eq!(a.bucket_key(), b.bucket_key());
+        assert_ne!(a.natural_key(), b.natural_key());
+    }
+
+    #[test]
+    fn uncached_input_never_underflows() {
+        let counts = TokenCounts {
+            input: 10,
+            cached_input: 12,
+            ..TokenCounts::default()
+        };
+        assert_eq!(counts.uncached_input(), 0);
+    }
+}
