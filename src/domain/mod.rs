@@ -1,11 +1,13 @@
 //! Pure logic: no browser, no network, no storage. Every number the UI
 //! shows is computed here and covered by native tests.
 
+pub mod connection;
 pub mod csv_export;
 pub mod demo;
 pub mod keys;
 pub mod money;
 pub mod overview;
 pub mod price;
+pub mod range;
 pub mod time;
 pub mod usage;

@@ -1,0 +1,32 @@
+//! IndexedDB through rexie: the schema, and repositories that store and
+//! load keymeter's records. The database is opened once and shared.
+
+mod error;
+mod repo;
+pub mod schema;
+
+use std::rc::Rc;
+
+pub use error::StorageError;
+pub use repo::OrgData;
+
+/// The name of keymeter's database in the page's origin.
+pub const DB_NAME: &str = "keymeter";
+
+/// A handle to the open database; cheap to clone.
+#[derive(Clone)]
+pub struct Db(Rc<rexie::Rexie>);
+
+impl Db {
+    /// Opens (or creates, or upgrades) the database called `name`.
+    pub async fn open(name: &str) -> Result<Db, StorageError> {
+        schema::open(name)
+            .await
+            .map(|rexie| Db(Rc::new(rexie)))
+            .map_err(|e| StorageError::Open(format!("{e:?}")))
+    }
+
+    fn rexie(&self) -> &rexie::Rexie {
+        &self.0
+    }
+}

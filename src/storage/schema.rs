@@ -1,0 +1,47 @@
+//! The IndexedDB schema. Every change to stores or indexes raises
+//! `VERSION` and is listed here, so an old database upgrades in place.
+//!
+//! Version 1: connections, projects, api_keys, usage, settings.
+
+use rexie::{Index, ObjectStore, Rexie};
+
+/// The current schema version.
+pub const VERSION: u32 = 1;
+
+pub const CONNECTIONS: &str = "connections";
+pub const PROJECTS: &str = "projects";
+pub const API_KEYS: &str = "api_keys";
+pub const USAGE: &str = "usage";
+pub const SETTINGS: &str = "settings";
+
+/// Index of per-connection stores on their connection id.
+pub const BY_CONNECTION: &str = "by_connection";
+/// Index of `usage` on the bucket each row belongs to.
+pub const BY_BUCKET: &str = "by_bucket";
+
+/// Opens (creating or upgrading) the database called `name`.
+pub async fn open(name: &str) -> rexie::Result<Rexie> {
+    let by_connection = || Index::new(BY_CONNECTION, "record.connection_id");
+    Rexie::builder(name)
+        .version(VERSION)
+        .add_object_store(ObjectStore::new(CONNECTIONS).key_path("id"))
+        .add_object_store(
+            ObjectStore::new(PROJECTS)
+                .key_path("key")
+                .add_index(by_connection()),
+        )
+        .add_object_store(
+            ObjectStore::new(API_KEYS)
+                .key_path("key")
+                .add_index(by_connection()),
+        )
+        .add_object_store(
+            ObjectStore::new(USAGE)
+                .key_path("key")
+                .add_index(by_connection())
+                .add_index(Index::new(BY_BUCKET, "bucket")),
+        )
+        .add_object_store(ObjectStore::new(SETTINGS).key_path("name"))
+        .build()
+        .await
+}

@@ -1,0 +1,210 @@
+//! What the buttons do: async steps over storage, the API and the sync
+//! engine, reporting to the page through `AppState`.
+
+use leptos::prelude::*;
+
+use super::state::{AppState, Notice, Secret};
+use crate::api::client::Client;
+use crate::api::endpoints;
+use crate::domain::connection::Connection;
+use crate::domain::demo::{demo_org, DEMO_CONNECTION};
+use crate::domain::range::last_days;
+use crate::domain::time::Date;
+use crate::storage::{Db, StorageError, DB_NAME};
+use crate::sync;
+
+/// The setting that remembers which organization was shown last.
+const SELECTED: &str = "selected_connection";
+/// Days of history the demo organization holds.
+const DEMO_DAYS: u32 = 90;
+
+/// Unix seconds now, from the browser's clock.
+pub fn now() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
+}
+
+/// Opens the database and shows what it holds, with no network call.
+pub async fn start(state: AppState) {
+    let db = match Db::open(DB_NAME).await {
+        Ok(db) => db,
+        Err(error) => return report(state, error),
+    };
+    state.db.set(Some(db.clone()));
+    let loaded = async {
+        let connections = db.connections().await?;
+        let remembered = db.setting(SELECTED).await?;
+        Ok::<_, StorageError>((connections, remembered))
+    };
+    match loaded.await {
+        Ok((connections, remembered)) => {
+            let selected = remembered
+                .filter(|id| connections.iter().any(|c| &c.id == id))
+                .or_else(|| connections.first().map(|c| c.id.clone()));
+            state.adding.set(connections.is_empty());
+            state.connections.set(connections);
+            if let Some(id) = selected {
+                select(state, id).await;
+            }
+        }
+        Err(error) => report(state, error),
+    }
+}
+
+/// Shows connection `id` and remembers the choice.
+pub async fn select(state: AppState, id: String) {
+    let Some(db) = state.db() else { return };
+    state.selected.set(Some(id.clone()));
+    match db.org_data(&id).await {
+        Ok(data) => state.data.set(data),
+        Err(error) => return report(state, error),
+    }
+    if let Err(error) = db.set_setting(SELECTED, &id).await {
+        report(state, error);
+    }
+}
+
+/// Checks the key, then stores the connection (never the key) and runs a
+/// first sync.
+pub async fn connect(state: AppState, label: String, key: String, base: String) {
+    let Some(db) = state.db() else { return };
+    let base = endpoints::normalize_base(&base);
+    if let Err(problem) = endpoints::validate_base(&base) {
+        return state.notice.set(Some(Notice::error(problem)));
+    }
+    if key.trim().is_empty() {
+        let text = "Paste an Admin key (sk-admin-…) to connect.";
+        return state.notice.set(Some(Notice::error(text)));
+    }
+    let id = format!(
+        "org-{}-{}",
+        js_sys::Date::now() as u64,
+        (js_sys::Math::random() * 1e6) as u32
+    );
+    let client = Client::new(&base, &key);
+    state.notice.set(None);
+    state.progress.set(Some("Checking the key…".to_owned()));
+    let checked = sync::check_key(&client, &id).await;
+    state.progress.set(None);
+    if let Err(error) = checked {
+        log::warn!("connecting failed: {error:?}");
+        return state.notice.set(Some(Notice::error(error)));
+    }
+
+    let label = match label.trim() {
+        "" => "My organization".to_owned(),
+        text => text.to_owned(),
+    };
+    let connection = Connection {
+        id: id.clone(),
+        label,
+        api_base: base,
+        created_at: now(),
+        last_sync: None,
+        demo: false,
+    };
+    if let Err(error) = db.put_connection(&connection).await {
+        return report(state, error);
+    }
+    state.secrets.update(|all| {
+        all.insert(id.clone(), Secret::new(&key));
+    });
+    state.connections.update(|all| all.push(connection));
+    state.adding.set(false);
+    select(state, id).await;
+    run_sync(state).await;
+}
+
+/// Syncs the selected connection over the chosen range.
+pub async fn run_sync(state: AppState) {
+    let (Some(db), Some(connection)) = (state.db(), state.current()) else {
+        return;
+    };
+    let Some(secret) = state.secrets.with_untracked(|all| all.get(&connection.id).cloned())
+    else {
+        let text = "Enter the admin key to sync: keymeter keeps it in this \
+                    tab's memory only, so it is asked for after a reload.";
+        return state.notice.set(Some(Notice::error(text)));
+    };
+    let client = Client::new(&connection.api_base, secret.expose());
+    let range = last_days(now(), state.range_days.get_untracked());
+    state.notice.set(None);
+    let result = sync::run(&db, &client, &connection, range, now(), |step| {
+        state.progress.set(Some(step.to_string()));
+    })
+    .await;
+    state.progress.set(None);
+    match result {
+        Ok(updated) => {
+            state.connections.update(|all| {
+                if let Some(c) = all.iter_mut().find(|c| c.id == updated.id) {
+                    *c = updated.clone();
+                }
+            });
+            state.notice.set(Some(Notice::info("Sync finished.")));
+        }
+        Err(error) => {
+            log::warn!("sync failed: {error:?}");
+            let text = format!(
+                "{error} What was fetched before the problem is kept; totals \
+                 for this range may be incomplete until a sync finishes."
+            );
+            state.notice.set(Some(Notice::error(text)));
+        }
+    }
+    select(state, connection.id).await;
+}
+
+/// Stores the demo organization (replacing an older copy) and shows it.
+pub async fn load_demo(state: AppState) {
+    let Some(db) = state.db() else { return };
+    let org = demo_org(DEMO_CONNECTION, Date::from_unix(now()), DEMO_DAYS);
+    let buckets: Vec<String> = {
+        let mut keys: Vec<String> =
+            org.usage.iter().map(|r| r.bucket_key()).collect();
+        keys.sort();
+        keys.dedup();
+        keys
+    };
+    let connection = Connection {
+        id: DEMO_CONNECTION.to_owned(),
+        label: "Demo organization".to_owned(),
+        api_base: String::new(),
+        created_at: now(),
+        last_sync: None,
+        demo: true,
+    };
+    let saved = async {
+        db.save_directory(&org.projects, &org.keys).await?;
+        db.replace_buckets(&buckets, &org.usage).await?;
+        db.put_connection(&connection).await
+    };
+    if let Err(error) = saved.await {
+        return report(state, error);
+    }
+    state.connections.update(|all| {
+        all.retain(|c| c.id != DEMO_CONNECTION);
+        all.push(connection);
+    });
+    state.adding.set(false);
+    state.notice.set(Some(Notice::info(
+        "Loaded the demo organization: made-up data, no network call.",
+    )));
+    select(state, DEMO_CONNECTION.to_owned()).await;
+}
+
+/// Remembers an admin key for the selected connection, in memory only.
+pub fn unlock(state: AppState, key: String) {
+    let Some(id) = state.selected.get_untracked() else { return };
+    if key.trim().is_empty() {
+        return;
+    }
+    state.secrets.update(|all| {
+        all.insert(id, Secret::new(&key));
+    });
+    state.notice.set(None);
+}
+
+fn report(state: AppState, error: StorageError) {
+    log::warn!("storage: {error:?}");
+    state.notice.set(Some(Notice::error(error)));
+}

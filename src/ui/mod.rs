@@ -1,0 +1,12 @@
+//! Pages and components. They display what `domain` computes and start
+//! what `actions` does; no figure is computed here.
+
+mod actions;
+mod app;
+mod connect;
+mod download;
+mod overview;
+mod state;
+mod sync_panel;
+
+pub use app::App;

@@ -1,0 +1,141 @@
+//! The keys overview table and its CSV download.
+
+use leptos::prelude::*;
+
+use super::actions::now;
+use super::download::{download_text, slug};
+use super::state::{AppState, Notice};
+use crate::domain::csv_export::overview_csv;
+use crate::domain::money::group_thousands;
+use crate::domain::overview::{overview, Overview, Totals};
+use crate::domain::range::last_days;
+use crate::domain::time::Date;
+
+/// One row per API key, the Unattributed row and the totals.
+#[component]
+pub fn OverviewTable() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let range = Memo::new(move |_| last_days(now(), state.range_days.get()));
+    let table = Memo::new(move |_| {
+        let (from, to) = range.get();
+        state
+            .data
+            .with(|d| overview(&d.projects, &d.keys, &d.usage, from, to))
+    });
+
+    let download = move |_| {
+        let (from, to) = range.get_untracked();
+        let label = state.current().map(|c| c.label).unwrap_or_default();
+        let name = format!(
+            "keymeter-{}-keys-{}-to-{}.csv",
+            slug(&label),
+            Date::from_unix(from),
+            Date::from_unix(to - 1)
+        );
+        let written = table.with_untracked(overview_csv);
+        let outcome = written
+            .map_err(|e| e.to_string())
+            .and_then(|text| {
+                download_text(&name, "text/csv;charset=utf-8", &text)
+                    .map_err(|_| "The browser refused the download.".to_owned())
+            });
+        if let Err(problem) = outcome {
+            state.notice.set(Some(Notice::error(problem)));
+        }
+    };
+    let caption = move || {
+        let (from, to) = range.get();
+        format!(
+            "API keys, {} to {} (UTC days)",
+            Date::from_unix(from),
+            Date::from_unix(to - 1)
+        )
+    };
+
+    view! {
+        <section class="panel">
+            <div class="table-head">
+                <h2>{caption}</h2>
+                <button id="csv-download" class="secondary" on:click=download>"Download CSV"</button>
+            </div>
+            <div class="scroll">
+                <table id="overview">
+                    <thead>
+                        <tr>
+                            <th>"API key"</th><th>"Project"</th><th>"Key"</th>
+                            <th class="num">"Requests"</th><th class="num">"Input tokens"</th>
+                            <th class="num">"Cached input"</th><th class="num">"Output tokens"</th>
+                            <th class="num">"Estimated cost"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <For each=move || table.get().rows key=|row| format!("{row:?}") let:row>
+                            <tr data-key=row.key_id.clone().unwrap_or_default()>
+                                <td class="name">{row.name.clone()}
+                                    {row.openai_name.clone().map(|n| view! { <span class="muted">{format!(" ({n})")}</span> })}
+                                </td>
+                                <td>{row.project.clone()}</td>
+                                <td class="mono">{row.masked.clone()}</td>
+                                <Counts totals=row.totals.clone()/>
+                            </tr>
+                        </For>
+                        {move || table.get().unattributed.map(|totals| view! {
+                            <tr data-key="unattributed" class="unattributed">
+                                <td class="name" title="Usage from keys that OpenAI does not attribute, such as old user keys">"Unattributed"</td>
+                                <td></td><td></td>
+                                <Counts totals=totals/>
+                            </tr>
+                        })}
+                    </tbody>
+                    <tfoot>
+                        <tr data-key="total">
+                            <th scope="row">"Total"</th><td></td><td></td>
+                            {move || view! { <Counts totals=table.get().total/> }}
+                        </tr>
+                    </tfoot>
+                </table>
+            </div>
+            <UnpricedNote overview=table/>
+        </section>
+    }
+}
+
+/// The number cells of one line.
+#[component]
+fn Counts(totals: Totals) -> impl IntoView {
+    let c = totals.counts;
+    let cost = if totals.wholly_unpriced() {
+        "unpriced".to_owned()
+    } else if totals.unpriced_tokens > 0 {
+        format!("{} + unpriced", totals.cost.display())
+    } else {
+        totals.cost.display()
+    };
+    let n = |v: u64| group_thousands(&v.to_string());
+    view! {
+        <td class="num" data-col="requests">{n(c.requests)}</td>
+        <td class="num" data-col="input">{n(c.input)}</td>
+        <td class="num" data-col="cached">{n(c.cached_input)}</td>
+        <td class="num" data-col="output">{n(c.output)}</td>
+        <td class="num" data-col="cost">{cost}</td>
+    }
+}
+
+/// Says how much usage the cost figures leave out.
+#[component]
+fn UnpricedNote(overview: Memo<Overview>) -> impl IntoView {
+    move || {
+        let unpriced = overview.with(|o| o.total.unpriced_tokens);
+        (unpriced > 0).then(|| {
+            view! {
+                <p class="note" id="unpriced-note">
+                    {format!(
+                        "{} tokens are from models without a known price; \
+                         estimated costs leave them out.",
+                        group_thousands(&unpriced.to_string())
+                    )}
+                </p>
+            }
+        })
+    }
+}

@@ -1,0 +1,105 @@
+//! The page's shared state, provided once as context.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+
+use crate::domain::connection::Connection;
+use crate::domain::range::DEFAULT_RANGE_DAYS;
+use crate::storage::{Db, OrgData};
+
+/// An admin key held in memory for this tab only. `Debug` hides it so it
+/// cannot reach a log by accident.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: &str) -> Self {
+        Secret(value.trim().to_owned())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(<hidden>)")
+    }
+}
+
+/// A message for the user: what happened, and whether it is a problem.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub text: String,
+    pub error: bool,
+}
+
+impl Notice {
+    pub fn info(text: impl Into<String>) -> Self {
+        Notice {
+            text: text.into(),
+            error: false,
+        }
+    }
+
+    pub fn error(text: impl ToString) -> Self {
+        Notice {
+            text: text.to_string(),
+            error: true,
+        }
+    }
+}
+
+/// Signals shared by every part of the page.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// The open database, once opening has finished.
+    pub db: RwSignal<Option<Db>, LocalStorage>,
+    pub connections: RwSignal<Vec<Connection>>,
+    pub selected: RwSignal<Option<String>>,
+    /// What is stored for the selected connection.
+    pub data: RwSignal<OrgData>,
+    /// Admin keys by connection id, in memory only.
+    pub secrets: RwSignal<HashMap<String, Secret>>,
+    pub notice: RwSignal<Option<Notice>>,
+    /// The step a running sync is on; `None` when idle.
+    pub progress: RwSignal<Option<String>>,
+    pub range_days: RwSignal<u32>,
+    /// Whether the add-organization form is open.
+    pub adding: RwSignal<bool>,
+}
+
+impl AppState {
+    pub fn new() -> Self {
+        AppState {
+            db: RwSignal::new_local(None),
+            connections: RwSignal::new(Vec::new()),
+            selected: RwSignal::new(None),
+            data: RwSignal::new(OrgData::default()),
+            secrets: RwSignal::new(HashMap::new()),
+            notice: RwSignal::new(None),
+            progress: RwSignal::new(None),
+            range_days: RwSignal::new(DEFAULT_RANGE_DAYS),
+            adding: RwSignal::new(false),
+        }
+    }
+
+    /// The selected connection, if any.
+    pub fn current(&self) -> Option<Connection> {
+        let id = self.selected.get()?;
+        self.connections
+            .with(|all| all.iter().find(|c| c.id == id).cloned())
+    }
+
+    pub fn db(&self) -> Option<Db> {
+        self.db.get_untracked()
+    }
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
