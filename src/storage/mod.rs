@@ -26,6 +26,14 @@ impl Db {
             .map_err(|e| StorageError::Open(format!("{e:?}")))
     }
 
+    /// Closes the database once no other handle holds it, so that it can
+    /// be deleted or upgraded without waiting.
+    pub fn close(self) {
+        if let Ok(rexie) = Rc::try_unwrap(self.0) {
+            rexie.close();
+        }
+    }
+
     fn rexie(&self) -> &rexie::Rexie {
         &self.0
     }
