@@ -23,7 +23,9 @@ async fn open(name: &str) -> Db {
 
 async fn drop_db(db: Db, name: &str) {
     db.close();
-    rexie::Rexie::delete(name).await.expect("the database is deleted");
+    rexie::Rexie::delete(name)
+        .await
+        .expect("the database is deleted");
 }
 
 fn day(day: u32) -> Date {
@@ -53,7 +55,9 @@ async fn stored_usage_and_directory_read_back_unchanged() {
     let org = demo_org("c1", day(31), 5);
 
     db.save_directory(&org.projects, &org.keys).await.unwrap();
-    db.replace_buckets(&buckets(&org.usage), &org.usage).await.unwrap();
+    db.replace_buckets(&buckets(&org.usage), &org.usage)
+        .await
+        .unwrap();
     let stored = db.org_data("c1").await.unwrap();
 
     assert_eq!(sorted(stored.usage), sorted(org.usage.clone()));
@@ -93,10 +97,14 @@ async fn an_empty_bucket_clears_what_was_stored_for_it() {
     let name = db_name("empty-bucket");
     let db = open(&name).await;
     let org = demo_org("c1", day(31), 2);
-    db.replace_buckets(&buckets(&org.usage), &org.usage).await.unwrap();
+    db.replace_buckets(&buckets(&org.usage), &org.usage)
+        .await
+        .unwrap();
 
     let first = org.usage[0].bucket_key();
-    db.replace_buckets(&[first.clone()], &[]).await.unwrap();
+    db.replace_buckets(std::slice::from_ref(&first), &[])
+        .await
+        .unwrap();
 
     let stored = db.org_data("c1").await.unwrap();
     assert!(stored.usage.iter().all(|r| r.bucket_key() != first));
@@ -119,7 +127,9 @@ async fn reopening_the_database_keeps_connections_settings_and_data() {
     };
     db.put_connection(&connection).await.unwrap();
     db.set_setting("selected_connection", "c1").await.unwrap();
-    db.replace_buckets(&buckets(&org.usage), &org.usage).await.unwrap();
+    db.replace_buckets(&buckets(&org.usage), &org.usage)
+        .await
+        .unwrap();
     db.close();
 
     let db = open(&name).await;
@@ -128,7 +138,10 @@ async fn reopening_the_database_keeps_connections_settings_and_data() {
         db.setting("selected_connection").await.unwrap().as_deref(),
         Some("c1")
     );
-    assert_eq!(db.org_data("c1").await.unwrap().usage.len(), org.usage.len());
+    assert_eq!(
+        db.org_data("c1").await.unwrap().usage.len(),
+        org.usage.len()
+    );
     drop_db(db, &name).await;
 }
 

@@ -5,7 +5,7 @@
 
 use gloo_net::http::Request;
 use serde::de::DeserializeOwned;
-use web_sys::{AbortSignal, RequestCredentials, ReferrerPolicy};
+use web_sys::{AbortSignal, ReferrerPolicy, RequestCredentials};
 
 use super::endpoints;
 use super::error::ApiError;
@@ -87,7 +87,9 @@ impl Client {
             let page: ListPage<ProjectObject> = self.get(&url).await?;
             expect_object(&page.object, "list")?;
             let last = page.last_id.clone();
-            out.extend(page.data.into_iter().map(|p| p.into_project(connection_id)));
+            out.extend(
+                page.data.into_iter().map(|p| p.into_project(connection_id)),
+            );
             if !page.has_more {
                 return Ok(out);
             }

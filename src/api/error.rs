@@ -119,7 +119,10 @@ mod tests {
 
     #[test]
     fn a_wrong_key_is_named_as_such() {
-        let reply = body("Incorrect API key provided: sk-ad...xyz.", Some("invalid_api_key"));
+        let reply = body(
+            "Incorrect API key provided: sk-ad...xyz.",
+            Some("invalid_api_key"),
+        );
         assert_eq!(ApiError::from_reply(401, &reply), ApiError::WrongKey);
     }
 

@@ -36,11 +36,12 @@ impl Cursor {
             self.done = true;
             return Ok(());
         }
-        let next = next_page
-            .filter(|cursor| !cursor.is_empty())
-            .ok_or_else(|| {
-                ApiError::Malformed("has_more without next_page".into())
-            })?;
+        let next =
+            next_page
+                .filter(|cursor| !cursor.is_empty())
+                .ok_or_else(|| {
+                    ApiError::Malformed("has_more without next_page".into())
+                })?;
         if !self.seen.insert(next.clone()) {
             return Err(ApiError::PagingLoop);
         }
@@ -59,7 +60,8 @@ mod tests {
         let mut cursor = Cursor::default();
         let (mut requests, mut buckets) = (0, 0);
         while !cursor.is_done() {
-            let offset: u32 = cursor.next_page().map_or(0, |p| p.parse().unwrap());
+            let offset: u32 =
+                cursor.next_page().map_or(0, |p| p.parse().unwrap());
             requests += 1;
             let served = per_page.min(total - offset);
             buckets += served;

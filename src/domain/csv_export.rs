@@ -56,7 +56,9 @@ pub fn overview_csv(overview: &Overview) -> Result<String, CsvError> {
         write_line(&mut out, ["", "Unattributed", "", ""], totals, "")?;
     }
     write_line(&mut out, ["", "Total", "", ""], &overview.total, "")?;
-    let bytes = out.into_inner().map_err(|e| CsvError::Write(e.into_error().into()))?;
+    let bytes = out
+        .into_inner()
+        .map_err(|e| CsvError::Write(e.into_error().into()))?;
     String::from_utf8(bytes).map_err(|_| CsvError::Encoding)
 }
 
@@ -92,7 +94,8 @@ mod tests {
 
     #[test]
     fn formula_like_text_is_neutralized() {
-        for hostile in ["=HYPERLINK(\"x\")", "+1 555", "-rm", "@SUM(A1)", "\tx"] {
+        for hostile in ["=HYPERLINK(\"x\")", "+1 555", "-rm", "@SUM(A1)", "\tx"]
+        {
             assert!(safe_text(hostile).starts_with('\''), "{hostile:?}");
         }
         assert_eq!(safe_text("生产环境"), "生产环境");

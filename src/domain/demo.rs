@@ -56,8 +56,18 @@ const USERS: [(&str, &str, &str); 4] = [
 
 /// (id, project index, name, owner user index or service account name)
 const KEYS: [(&str, usize, &str, Result<usize, &str>); 9] = [
-    ("key_demoApiServer001", 0, "api-server", Err("checkout-service")),
-    ("key_demoBatchJobs002", 0, "nightly-batch", Err("batch-runner")),
+    (
+        "key_demoApiServer001",
+        0,
+        "api-server",
+        Err("checkout-service"),
+    ),
+    (
+        "key_demoBatchJobs002",
+        0,
+        "nightly-batch",
+        Err("batch-runner"),
+    ),
     ("key_demoDefaultP0003", 0, "default", Ok(0)),
     ("key_demoDefaultS0004", 1, "default", Ok(1)),
     ("key_demoCiTests00005", 1, "ci-tests", Err("github-actions")),
@@ -184,7 +194,8 @@ pub fn demo_org(connection_id: &str, last_day: Date, days: u32) -> DemoOrg {
             role: (*role).to_owned(),
         })
         .collect();
-    let first_day = last_day.to_unix() - i64::from(days.saturating_sub(1)) * DAY;
+    let first_day =
+        last_day.to_unix() - i64::from(days.saturating_sub(1)) * DAY;
     let keys = KEYS
         .iter()
         .enumerate()
@@ -223,8 +234,7 @@ pub fn demo_org(connection_id: &str, last_day: Date, days: u32) -> DemoOrg {
         for profile in &PROFILES {
             let shares: u32 = profile.models.iter().map(|m| m.1).sum();
             for (model, share, batch) in profile.models {
-                let requests = profile.requests_per_day
-                    * u64::from(*share)
+                let requests = profile.requests_per_day * u64::from(*share)
                     / u64::from(shares)
                     * weekly
                     * growth
@@ -276,8 +286,10 @@ pub fn demo_org(connection_id: &str, last_day: Date, days: u32) -> DemoOrg {
 }
 
 fn counts(rng: &mut Rng, requests: u64, profile: &Profile) -> TokenCounts {
-    let input = requests * profile.tokens_per_request * rng.percent(85, 115) / 100;
-    let cached = input * profile.cache_percent / 100 * rng.percent(80, 100) / 100;
+    let input =
+        requests * profile.tokens_per_request * rng.percent(85, 115) / 100;
+    let cached =
+        input * profile.cache_percent / 100 * rng.percent(80, 100) / 100;
     let output = input * rng.percent(8, 25) / 100;
     TokenCounts {
         requests,

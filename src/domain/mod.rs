@@ -9,5 +9,6 @@ pub mod money;
 pub mod overview;
 pub mod price;
 pub mod range;
+pub mod series;
 pub mod time;
 pub mod usage;

@@ -9,8 +9,18 @@ use std::iter::Sum;
 use std::ops::{Add, AddAssign};
 
 /// An amount of US dollars, counted in picodollars (1e-12 USD).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct Usd(pub u128);
 
 /// Picodollars in one dollar.

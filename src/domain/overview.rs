@@ -76,7 +76,9 @@ pub fn overview(
         .map(|p| (p.id.as_str(), p.name.as_str()))
         .collect();
     let project_name = |id: &str| {
-        project_names.get(id).map_or(id.to_owned(), |n| (*n).to_owned())
+        project_names
+            .get(id)
+            .map_or(id.to_owned(), |n| (*n).to_owned())
     };
 
     let mut by_key: HashMap<&str, Totals> = HashMap::new();
@@ -110,22 +112,29 @@ pub fn overview(
             totals: by_key.remove(key.id.as_str()).unwrap_or_default(),
         })
         .collect();
-    rows.extend(by_key.into_iter().map(|(id, totals)| KeyRow {
-        key_id: Some(id.to_owned()),
-        name: id.to_owned(),
-        openai_name: None,
-        project: orphan_projects
-            .get(id)
-            .map(|p| project_name(p))
-            .unwrap_or_default(),
-        masked: String::new(),
-        totals,
+    rows.extend(by_key.into_iter().map(|(id, totals)| {
+        KeyRow {
+            key_id: Some(id.to_owned()),
+            name: id.to_owned(),
+            openai_name: None,
+            project: orphan_projects
+                .get(id)
+                .map(|p| project_name(p))
+                .unwrap_or_default(),
+            masked: String::new(),
+            totals,
+        }
     }));
     rows.sort_by(|a, b| {
         b.totals
             .cost
             .cmp(&a.totals.cost)
-            .then(b.totals.counts.total_tokens().cmp(&a.totals.counts.total_tokens()))
+            .then(
+                b.totals
+                    .counts
+                    .total_tokens()
+                    .cmp(&a.totals.counts.total_tokens()),
+            )
             .then_with(|| a.name.cmp(&b.name))
             .then_with(|| a.key_id.cmp(&b.key_id))
     });

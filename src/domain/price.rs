@@ -63,7 +63,10 @@ const TABLE: &[Entry] = &[
     e("gpt-4.1", p(usd(2, 0), Some(500_000), usd(8, 0))),
     e("gpt-4.1-mini", p(400_000, Some(100_000), usd(1, 600_000))),
     e("gpt-4.1-nano", p(100_000, Some(25_000), 400_000)),
-    e("gpt-4o", p(usd(2, 500_000), Some(usd(1, 250_000)), usd(10, 0))),
+    e(
+        "gpt-4o",
+        p(usd(2, 500_000), Some(usd(1, 250_000)), usd(10, 0)),
+    ),
     e("gpt-4o-2024-05-13", p(usd(5, 0), None, usd(15, 0))),
     e("gpt-4o-mini", p(150_000, Some(75_000), 600_000)),
     e("o1", p(usd(15, 0), Some(usd(7, 500_000)), usd(60, 0))),
@@ -73,8 +76,14 @@ const TABLE: &[Entry] = &[
         from: Some(O3_CUT),
         price: p(usd(2, 0), Some(500_000), usd(8, 0)),
     },
-    e("o3-mini", p(usd(1, 100_000), Some(550_000), usd(4, 400_000))),
-    e("o4-mini", p(usd(1, 100_000), Some(275_000), usd(4, 400_000))),
+    e(
+        "o3-mini",
+        p(usd(1, 100_000), Some(550_000), usd(4, 400_000)),
+    ),
+    e(
+        "o4-mini",
+        p(usd(1, 100_000), Some(275_000), usd(4, 400_000)),
+    ),
     e("gpt-4-turbo", p(usd(10, 0), None, usd(30, 0))),
     e("gpt-4", p(usd(30, 0), None, usd(60, 0))),
     e("gpt-3.5-turbo", p(500_000, None, usd(1, 500_000))),
@@ -157,7 +166,13 @@ mod tests {
     use super::*;
     use crate::domain::usage::{BucketWidth, UsageKind};
 
-    fn row(model: &str, day: &str, input: u64, cached: u64, output: u64) -> UsageRecord {
+    fn row(
+        model: &str,
+        day: &str,
+        input: u64,
+        cached: u64,
+        output: u64,
+    ) -> UsageRecord {
         let mut parts = day.split('-').map(|s| s.parse::<u32>().unwrap());
         let date = Date {
             year: parts.next().unwrap() as i32,
@@ -204,7 +219,13 @@ mod tests {
 
     #[test]
     fn batch_usage_costs_half() {
-        let mut r = row("gpt-4o-mini-2024-07-18", "2025-01-01", 1_000_000, 0, 500_000);
+        let mut r = row(
+            "gpt-4o-mini-2024-07-18",
+            "2025-01-01",
+            1_000_000,
+            0,
+            500_000,
+        );
         assert_eq!(dollars(&r), "0.450000");
         r.batch = Some(true);
         assert_eq!(dollars(&r), "0.225000");
@@ -220,9 +241,16 @@ mod tests {
     fn the_longest_exact_family_wins_and_no_prefix_is_guessed() {
         let r = row("gpt-4o-mini-2024-07-18", "2025-01-01", 1_000_000, 0, 0);
         assert_eq!(dollars(&r), "0.150000");
-        let day = Date { year: 2026, month: 1, day: 1 };
+        let day = Date {
+            year: 2026,
+            month: 1,
+            day: 1,
+        };
         assert_eq!(price_of("gpt-5.4-mini", day), None);
-        assert_eq!(price_of("gpt-5-mini-2025-08-07", day), price_of("gpt-5-mini", day));
+        assert_eq!(
+            price_of("gpt-5-mini-2025-08-07", day),
+            price_of("gpt-5-mini", day)
+        );
     }
 
     #[test]
@@ -233,7 +261,8 @@ mod tests {
 
     #[test]
     fn history_is_costed_at_the_price_of_its_day() {
-        let before = row("o3-2025-04-16", "2025-06-01", 1_000_000, 0, 1_000_000);
+        let before =
+            row("o3-2025-04-16", "2025-06-01", 1_000_000, 0, 1_000_000);
         let after = row("o3-2025-04-16", "2025-06-11", 1_000_000, 0, 1_000_000);
         assert_eq!(dollars(&before), "50.000000");
         assert_eq!(dollars(&after), "10.000000");

@@ -51,7 +51,9 @@ impl BucketWidth {
 }
 
 /// Token and request counts of one usage row.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize,
+)]
 pub struct TokenCounts {
     pub requests: u64,
     /// All input tokens, cached ones included.

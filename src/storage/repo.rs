@@ -68,7 +68,10 @@ impl Db {
             .transaction(&[CONNECTIONS], TransactionMode::ReadOnly)
             .map_err(StorageError::read)?;
         let store = tx.store(CONNECTIONS).map_err(StorageError::read)?;
-        let values = store.get_all(None, None).await.map_err(StorageError::read)?;
+        let values = store
+            .get_all(None, None)
+            .await
+            .map_err(StorageError::read)?;
         let mut all = values
             .into_iter()
             .map(from_js)
@@ -153,7 +156,14 @@ impl Db {
         let mut rows = Vec::with_capacity(projects.len());
         for project in projects {
             let key = scoped_id(&project.connection_id, &project.id);
-            rows.push((to_js(&Stored { key, bucket: None, record: project })?, None));
+            rows.push((
+                to_js(&Stored {
+                    key,
+                    bucket: None,
+                    record: project,
+                })?,
+                None,
+            ));
         }
         project_store
             .put_all(rows.into_iter())
@@ -172,7 +182,11 @@ impl Db {
             if record.label.is_none() {
                 record.label = old.and_then(|old| old.record.label);
             }
-            let stored = Stored { key, bucket: None, record };
+            let stored = Stored {
+                key,
+                bucket: None,
+                record,
+            };
             key_store
                 .put(&to_js(&stored)?, None)
                 .await
@@ -229,7 +243,10 @@ impl Db {
     ) -> Result<OrgData, StorageError> {
         let tx = self
             .rexie()
-            .transaction(&[PROJECTS, API_KEYS, USAGE], TransactionMode::ReadOnly)
+            .transaction(
+                &[PROJECTS, API_KEYS, USAGE],
+                TransactionMode::ReadOnly,
+            )
             .map_err(StorageError::read)?;
         let all = |name: &'static str| {
             let tx = &tx;

@@ -43,7 +43,10 @@ impl std::fmt::Display for Progress {
 
 /// Checks a new connection's key by listing projects, which only an admin
 /// key may do; nothing is stored.
-pub async fn check_key(client: &Client, connection_id: &str) -> Result<(), ApiError> {
+pub async fn check_key(
+    client: &Client,
+    connection_id: &str,
+) -> Result<(), ApiError> {
     client.projects(connection_id).await.map(drop)
 }
 
@@ -83,7 +86,9 @@ pub async fn run(
             pages,
             of: of.max(pages),
         });
-        let page = client.usage_page(kind, width, (from, to), &mut cursor).await?;
+        let page = client
+            .usage_page(kind, width, (from, to), &mut cursor)
+            .await?;
         let (starts, records) = page.into_records(id, width);
         let buckets: Vec<String> = starts
             .iter()

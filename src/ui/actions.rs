@@ -65,7 +65,12 @@ pub async fn select(state: AppState, id: String) {
 
 /// Checks the key, then stores the connection (never the key) and runs a
 /// first sync.
-pub async fn connect(state: AppState, label: String, key: String, base: String) {
+pub async fn connect(
+    state: AppState,
+    label: String,
+    key: String,
+    base: String,
+) {
     let Some(db) = state.db() else { return };
     let base = endpoints::normalize_base(&base);
     if let Err(problem) = endpoints::validate_base(&base) {
@@ -119,7 +124,9 @@ pub async fn run_sync(state: AppState) {
     let (Some(db), Some(connection)) = (state.db(), state.current()) else {
         return;
     };
-    let Some(secret) = state.secrets.with_untracked(|all| all.get(&connection.id).cloned())
+    let Some(secret) = state
+        .secrets
+        .with_untracked(|all| all.get(&connection.id).cloned())
     else {
         let text = "Enter the admin key to sync: keymeter keeps it in this \
                     tab's memory only, so it is asked for after a reload.";
@@ -194,7 +201,9 @@ pub async fn load_demo(state: AppState) {
 
 /// Remembers an admin key for the selected connection, in memory only.
 pub fn unlock(state: AppState, key: String) {
-    let Some(id) = state.selected.get_untracked() else { return };
+    let Some(id) = state.selected.get_untracked() else {
+        return;
+    };
     if key.trim().is_empty() {
         return;
     }

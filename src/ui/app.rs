@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::actions;
+use super::chart::DailyChart;
 use super::connect::ConnectForm;
 use super::overview::OverviewTable;
 use super::state::AppState;
@@ -28,6 +29,7 @@ pub fn App() -> impl IntoView {
             </Show>
             <Show when=move || state.selected.get().is_some()>
                 <SyncPanel/>
+                <DailyChart/>
                 <OverviewTable/>
             </Show>
         </main>

@@ -16,8 +16,7 @@ pub fn download_text(
     let blob = Blob::new_with_str_sequence_and_options(&parts, &options)?;
     let url = Url::create_object_url_with_blob(&blob)?;
     let document = leptos::prelude::document();
-    let anchor: HtmlAnchorElement =
-        document.create_element("a")?.dyn_into()?;
+    let anchor: HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
     anchor.set_href(&url);
     anchor.set_download(file_name);
     anchor.click();

@@ -3,6 +3,7 @@
 
 mod actions;
 mod app;
+mod chart;
 mod connect;
 mod download;
 mod overview;

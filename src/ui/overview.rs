@@ -33,12 +33,10 @@ pub fn OverviewTable() -> impl IntoView {
             Date::from_unix(to - 1)
         );
         let written = table.with_untracked(overview_csv);
-        let outcome = written
-            .map_err(|e| e.to_string())
-            .and_then(|text| {
-                download_text(&name, "text/csv;charset=utf-8", &text)
-                    .map_err(|_| "The browser refused the download.".to_owned())
-            });
+        let outcome = written.map_err(|e| e.to_string()).and_then(|text| {
+            download_text(&name, "text/csv;charset=utf-8", &text)
+                .map_err(|_| "The browser refused the download.".to_owned())
+        });
         if let Err(problem) = outcome {
             state.notice.set(Some(Notice::error(problem)));
         }

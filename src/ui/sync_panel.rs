@@ -23,7 +23,9 @@ pub fn SyncPanel() -> impl IntoView {
     let busy = Memo::new(move |_| state.progress.get().is_some());
     let last_sync = move || {
         state.current().map(|c| match (c.demo, c.last_sync) {
-            (true, _) => "Made-up data for trying keymeter; no network call.".to_owned(),
+            (true, _) => {
+                "Made-up data for trying keymeter; no network call.".to_owned()
+            }
             (false, Some(mark)) => format!("Last synced {}.", iso_utc(mark.at)),
             (false, None) => "Not synced yet.".to_owned(),
         })
