@@ -1,0 +1,291 @@
+//! A local OpenAI Admin API serving the demo organization.
+//!
+//! The same handlers answer under two prefixes: `/v1` behaves like OpenAI
+//! with CORS allowed for any page, and `/nocors/v1` sends no CORS headers
+//! at all, so a test can watch the browser block the reply and check the
+//! app's "could not reach the API" message. Every request is recorded, so
+//! tests can assert what the app asked for, not only what it showed.
+
+mod access;
+mod error;
+mod listings;
+mod query;
+mod usage;
+
+use std::collections::BTreeMap;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::extract::{OriginalUri, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use keymeter::domain::demo::{demo_org, DemoOrg};
+use keymeter::domain::time::Date;
+use keymeter::domain::usage::UsageRecord;
+use serde::Serialize;
+
+use crate::server::{self, Running};
+use error::ApiFailure;
+use listings::Listings;
+
+/// The admin key the mock accepts unless told otherwise. It is not a real
+/// key and never was.
+pub const DEFAULT_ADMIN_KEY: &str = "sk-admin-mock-0123456789abcdef";
+
+/// The port `mock-api` listens on unless given `--port`.
+pub const DEFAULT_PORT: u16 = 8787;
+
+/// The connection id the served demo records carry; the app never sees it.
+const CONNECTION: &str = "mock";
+
+/// What the mock serves.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MockConfig {
+    /// The one key answered with data; any other key is refused the way
+    /// OpenAI refuses it.
+    pub admin_key: String,
+    /// The last day (UTC) that has usage.
+    pub last_day: Date,
+    /// How many days of usage end with `last_day`.
+    pub days: u32,
+}
+
+impl Default for MockConfig {
+    /// 120 days of usage up to today (UTC), so the app's default ranges
+    /// are full.
+    fn default() -> Self {
+        MockConfig {
+            admin_key: DEFAULT_ADMIN_KEY.to_owned(),
+            last_day: Date::from_unix(now()),
+            days: 120,
+        }
+    }
+}
+
+/// One request the mock answered (preflights excepted). The
+/// `Authorization` header is deliberately not kept.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RecordedRequest {
+    pub method: String,
+    /// The path as sent, prefix included (`/v1/organization/projects`).
+    pub path: String,
+    /// The raw query string, still percent-encoded; empty if none.
+    pub query: String,
+    pub status: u16,
+}
+
+impl RecordedRequest {
+    /// The decoded values of query parameter `name`, in order, so repeated
+    /// keys such as `group_by` can be checked.
+    pub fn query_values(&self, name: &str) -> Vec<String> {
+        query::Query::parse(Some(&self.query))
+            .all(name)
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+/// State shared by the handlers and the handle.
+pub(crate) struct Shared {
+    admin_key: String,
+    org: DemoOrg,
+    listings: Listings,
+    /// The demo's daily records by the UTC midnight of their day.
+    usage_by_day: BTreeMap<i64, Vec<UsageRecord>>,
+    log: Mutex<Vec<RecordedRequest>>,
+}
+
+impl Shared {
+    fn new(config: MockConfig) -> Self {
+        let org = demo_org(CONNECTION, config.last_day, config.days);
+        let mut usage_by_day: BTreeMap<i64, Vec<UsageRecord>> = BTreeMap::new();
+        for record in &org.usage {
+            usage_by_day
+                .entry(record.start_time)
+                .or_default()
+                .push(record.clone());
+        }
+        Shared {
+            admin_key: config.admin_key,
+            listings: Listings::new(&org, config.last_day, config.days),
+            org,
+            usage_by_day,
+            log: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The request log. A handler that panicked mid-push cannot leave it
+    /// half-written, so a poisoned lock is still safe to read.
+    fn log(&self) -> MutexGuard<'_, Vec<RecordedRequest>> {
+        self.log
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// A running mock API. Dropping it stops the server.
+pub struct MockServer {
+    shared: Arc<Shared>,
+    running: Running,
+}
+
+impl MockServer {
+    /// The address the server listens on (always 127.0.0.1).
+    pub fn addr(&self) -> SocketAddr {
+        self.running.addr()
+    }
+
+    /// The API base to give the app: `http://127.0.0.1:PORT/v1`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/v1", self.addr())
+    }
+
+    /// An API base whose replies carry no CORS headers, which a browser
+    /// refuses to hand to the page.
+    pub fn nocors_base_url(&self) -> String {
+        format!("http://{}/nocors/v1", self.addr())
+    }
+
+    /// The admin key the server accepts.
+    pub fn admin_key(&self) -> &str {
+        &self.shared.admin_key
+    }
+
+    /// The organization served, to compute expected totals from.
+    pub fn org(&self) -> &DemoOrg {
+        &self.shared.org
+    }
+
+    /// Every request answered so far, oldest first.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.shared.log().clone()
+    }
+
+    /// Forgets the recorded requests, so a test can look at one step only.
+    pub fn clear_requests(&self) {
+        self.shared.log().clear();
+    }
+
+    /// Stops the server and waits until it no longer listens.
+    pub async fn shutdown(self) {
+        self.running.shutdown().await;
+    }
+}
+
+/// Starts the mock on a free port of 127.0.0.1.
+///
+/// # Panics
+/// If no loopback port can be bound, which leaves a test nothing to do.
+pub async fn start(config: MockConfig) -> MockServer {
+    start_on(config, 0)
+        .await
+        .expect("bind a free port on 127.0.0.1 for the mock API")
+}
+
+/// Starts the mock on `port` of 127.0.0.1 (0 picks a free one).
+pub async fn start_on(config: MockConfig, port: u16) -> io::Result<MockServer> {
+    let listener = server::bind(port).await?;
+    let shared = Arc::new(Shared::new(config));
+    let running = server::spawn(listener, router(shared.clone()));
+    Ok(MockServer { shared, running })
+}
+
+/// The whole site: the API twice (with and without CORS) and the log.
+fn router(shared: Arc<Shared>) -> Router {
+    let with_cors = api(shared.clone())
+        .layer(middleware::from_fn(access::cors))
+        .layer(middleware::from_fn_with_state(shared.clone(), record));
+    let without_cors = api(shared.clone())
+        .layer(middleware::from_fn_with_state(shared.clone(), record));
+    Router::new()
+        .nest("/v1", with_cors)
+        .nest("/nocors/v1", without_cors)
+        .route(
+            "/__mock/requests",
+            get(list_requests).delete(clear_requests),
+        )
+        .with_state(shared)
+}
+
+/// The Admin API endpoints, each behind the key check.
+fn api(shared: Arc<Shared>) -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/organization/projects", get(listings::projects))
+        .route(
+            "/organization/projects/{project_id}/api_keys",
+            get(listings::api_keys),
+        )
+        .route("/organization/users", get(listings::users))
+        .route("/organization/usage/{kind}", get(usage::usage))
+        .fallback(unknown_endpoint)
+        .layer(middleware::from_fn_with_state(shared, access::authorize))
+}
+
+/// Logs each answered request with its status. Preflights are left out:
+/// they say nothing about what the app asked for, and a browser may or may
+/// not send them depending on its cache.
+async fn record(
+    State(shared): State<Arc<Shared>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if request.method() == Method::OPTIONS {
+        return next.run(request).await;
+    }
+    let uri = request
+        .extensions()
+        .get::<OriginalUri>()
+        .map_or_else(|| request.uri().clone(), |original| original.0.clone());
+    let method = request.method().to_string();
+    let response = next.run(request).await;
+    shared.log().push(RecordedRequest {
+        method,
+        path: uri.path().to_owned(),
+        query: uri.query().unwrap_or_default().to_owned(),
+        status: response.status().as_u16(),
+    });
+    response
+}
+
+/// OpenAI's answer to a path it does not serve.
+async fn unknown_endpoint(
+    method: Method,
+    OriginalUri(uri): OriginalUri,
+) -> ApiFailure {
+    ApiFailure::new(
+        StatusCode::NOT_FOUND,
+        format!("Invalid URL ({method} {})", uri.path()),
+    )
+}
+
+/// `GET /__mock/requests`: the log as JSON, for poking at by hand. Any page
+/// may read it, so it can be checked from the app's own console.
+async fn list_requests(State(shared): State<Arc<Shared>>) -> Response {
+    let log = shared.log().clone();
+    let mut response = Json(log).into_response();
+    response.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    response
+}
+
+/// `DELETE /__mock/requests`: empties the log.
+async fn clear_requests(State(shared): State<Arc<Shared>>) -> StatusCode {
+    shared.log().clear();
+    StatusCode::NO_CONTENT
+}
+
+/// Unix seconds now. A clock before 1970 is a broken machine; reading it
+/// as 0 keeps the mock answering rather than panicking mid-test.
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs() as i64)
+}

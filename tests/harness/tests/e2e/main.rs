@@ -1,0 +1,375 @@
+//! End-to-end journeys: the release bundle served under `/keymeter/` (as on
+//! GitHub Pages), driven in headless Chromium, against the mock Admin API.
+//!
+//! `scripts/test.sh` builds the bundle into `$KEYMETER_DIST` first.
+
+mod browser;
+mod expected;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use browser::Browser;
+use expected::{expected, Expected, Line};
+use keymeter::domain::time::DAY;
+use keymeter_harness::{
+    serve_dir, start, MockConfig, MockServer, StaticServer,
+};
+
+/// The built app under a sub-path, and the mock API.
+struct World {
+    site: StaticServer,
+    mock: MockServer,
+}
+
+async fn world() -> World {
+    let dist = std::env::var("KEYMETER_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../../target/e2e-dist")
+        });
+    assert!(
+        dist.join("index.html").is_file(),
+        "no bundle in {}: build it with `trunk build --release --offline \
+         --public-url /keymeter/ --dist {}` (scripts/test.sh does)",
+        dist.display(),
+        dist.display()
+    );
+    World {
+        site: serve_dir(dist, "/keymeter/").await,
+        mock: start(MockConfig::default()).await,
+    }
+}
+
+/// The overview as shown: `data-key` to the five number cells.
+async fn shown_table(browser: &Browser) -> BTreeMap<String, [String; 5]> {
+    let rows = browser
+        .js(
+            "return [...document.querySelectorAll('#overview tr[data-key]')]\
+             .map(tr => [tr.dataset.key, ['requests', 'input', 'cached', \
+             'output', 'cost'].map(c => \
+             tr.querySelector(`td[data-col=\"${c}\"]`).innerText)]);",
+        )
+        .await;
+    rows.as_array()
+        .expect("rows")
+        .iter()
+        .map(|row| {
+            let cells: Vec<String> = row[1]
+                .as_array()
+                .expect("cells")
+                .iter()
+                .map(|c| c.as_str().unwrap_or_default().to_owned())
+                .collect();
+            let key = row[0].as_str().unwrap_or_default().to_owned();
+            (key, cells.try_into().expect("five cells"))
+        })
+        .collect()
+}
+
+fn wanted_table(expected: &Expected) -> BTreeMap<String, [String; 5]> {
+    let mut table: BTreeMap<String, [String; 5]> = expected
+        .keys
+        .iter()
+        .map(|(key, line)| (key.clone(), line.shown()))
+        .collect();
+    if expected.unattributed != Line::default() {
+        table.insert("unattributed".into(), expected.unattributed.shown());
+    }
+    table.insert("total".into(), expected.total.shown());
+    table
+}
+
+/// Waits until the overview shows exactly `wanted`.
+async fn wait_for_table(
+    browser: &Browser,
+    wanted: &BTreeMap<String, [String; 5]>,
+) {
+    browser
+        .until("the overview to show the mock's totals", || async {
+            let shown = shown_table(browser).await;
+            if &shown == wanted {
+                Ok(())
+            } else {
+                Err(format!("{shown:#?}\nwanted {wanted:#?}"))
+            }
+        })
+        .await;
+}
+
+/// The `[start_time, end_time)` of the usage requests the mock saw.
+fn usage_ranges(mock: &MockServer) -> Vec<(i64, i64)> {
+    mock.requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/usage/completions"))
+        .map(|r| {
+            let number = |name| {
+                r.query_values(name)
+                    .first()
+                    .and_then(|v| v.parse::<i64>().ok())
+                    .expect("a numeric time")
+            };
+            (number("start_time"), number("end_time"))
+        })
+        .collect()
+}
+
+async fn choose_range(browser: &Browser, days: u32) {
+    let script = format!(
+        "const s = document.getElementById('range'); s.value = '{days}'; \
+         s.dispatchEvent(new Event('change', {{bubbles: true}}));"
+    );
+    browser.element("#range").await;
+    browser.js(&script).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connect_sync_download_and_reload_show_the_mocks_totals() {
+    let World { site, mock } = world().await;
+    let browser = Browser::start().await;
+    browser
+        .client
+        .goto(&site.url())
+        .await
+        .expect("the page opens");
+
+    // Connect: the key is checked by listing projects, then a first sync.
+    browser.fill("#connect-label", "Mock organization").await;
+    browser.fill("#connect-key", mock.admin_key()).await;
+    browser.fill("#connect-base", &mock.base_url()).await;
+    browser.click("#connect-submit").await;
+    browser.notice_containing("Sync finished.").await;
+    let key_field = browser
+        .js("return document.querySelector('#connect-key')")
+        .await;
+    assert!(
+        key_field.is_null(),
+        "the connect form closes after connecting"
+    );
+
+    // A 90-day sync takes three pages of 31 daily buckets.
+    mock.clear_requests();
+    choose_range(&browser, 90).await;
+    browser.click("#sync-run").await;
+    browser.notice_containing("Sync finished.").await;
+    let ranges = usage_ranges(&mock);
+    assert_eq!(ranges.len(), 3, "pages fetched: {:?}", mock.requests());
+    let (from, to) = ranges[0];
+    assert_eq!((to - from) / DAY, 90);
+    let pages: Vec<Vec<String>> = mock
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/usage/completions"))
+        .map(|r| r.query_values("page"))
+        .collect();
+    assert!(
+        pages[0].is_empty() && !pages[1].is_empty() && !pages[2].is_empty()
+    );
+
+    let wanted = wanted_table(&expected(mock.org(), from, to));
+    wait_for_table(&browser, &wanted).await;
+    assert!(wanted.contains_key("unattributed"));
+    assert_eq!(
+        wanted["key_demoUnused000009"][0], "0",
+        "a key without usage"
+    );
+    let shot = browser.screenshot("overview-after-sync").await;
+    println!("screenshot: {}", shot.display());
+
+    // Syncing the same window again changes nothing.
+    browser.click("#sync-run").await;
+    browser.notice_containing("Sync finished.").await;
+    wait_for_table(&browser, &wanted).await;
+
+    // The CSV download holds the same numbers.
+    browser.click("#csv-download").await;
+    let (name, bytes) = browser.downloaded().await;
+    assert!(
+        name.starts_with("keymeter-mock-organization-keys-"),
+        "{name}"
+    );
+    assert!(name.ends_with(".csv"), "{name}");
+    check_csv(&bytes, &expected(mock.org(), from, to));
+
+    // A reload shows the stored numbers without a single API call.
+    mock.clear_requests();
+    browser.client.refresh().await.expect("the page reloads");
+    choose_range(&browser, 90).await;
+    wait_for_table(&browser, &wanted).await;
+    assert!(mock.requests().is_empty(), "{:?}", mock.requests());
+    let key_prompt = browser.element("#unlock-key").await;
+    assert!(key_prompt.is_displayed().await.unwrap_or(false));
+
+    let errors = browser.console_errors().await;
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    browser.quit().await;
+    site.shutdown().await;
+    mock.shutdown().await;
+}
+
+fn check_csv(bytes: &[u8], expected: &Expected) {
+    let text = std::str::from_utf8(bytes).expect("UTF-8 CSV");
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().expect("a header").clone();
+    let column = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name} in {header:?}"))
+    };
+    let (id, name) = (column("key_id"), column("name"));
+    let numbers = [
+        "requests",
+        "input_tokens",
+        "cached_input_tokens",
+        "output_tokens",
+        "unpriced_tokens",
+    ]
+    .map(column);
+    let cost = column("estimated_cost_usd");
+
+    let mut seen = 0;
+    for record in reader.records() {
+        let record = record.expect("a well-formed CSV line");
+        let line = match (&record[id], &record[name]) {
+            ("", "Unattributed") => &expected.unattributed,
+            ("", "Total") => &expected.total,
+            (key, _) => &expected.keys[key],
+        };
+        let wanted = [
+            line.requests,
+            line.input,
+            line.cached,
+            line.output,
+            line.unpriced,
+        ];
+        for (col, value) in numbers.iter().zip(wanted) {
+            assert_eq!(
+                record[*col].parse::<u64>().ok(),
+                Some(value),
+                "{record:?}"
+            );
+        }
+        assert_eq!(&record[cost], line.cost.to_fixed(6), "{record:?}");
+        seen += 1;
+    }
+    assert_eq!(seen, expected.keys.len() + 2, "keys, Unattributed, Total");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_that_cannot_read_usage_get_their_own_message_and_store_nothing() {
+    let World { site, mock } = world().await;
+    let browser = Browser::start().await;
+    browser
+        .client
+        .goto(&site.url())
+        .await
+        .expect("the page opens");
+
+    let attempts = [
+        (
+            "sk-proj-abcdefghijklmnopqrstuvwxyz012345",
+            mock.base_url(),
+            "needs an Admin key",
+        ),
+        (
+            "sk-admin-wrong-0000",
+            mock.base_url(),
+            "did not accept this key",
+        ),
+        (
+            mock.admin_key(),
+            mock.nocors_base_url(),
+            "could not reach the API",
+        ),
+        (
+            mock.admin_key(),
+            "http://127.0.0.1:9/v1".to_owned(),
+            "could not reach the API",
+        ),
+    ];
+    for (key, base, message) in attempts {
+        browser.fill("#connect-key", key).await;
+        browser.fill("#connect-base", &base).await;
+        browser.click("#connect-submit").await;
+        let (text, is_error) = browser.notice_containing(message).await;
+        assert!(is_error, "{text}");
+        let admin_hint = "Settings, Organization, Admin keys";
+        if message.contains("Admin key") {
+            assert!(text.contains(admin_hint), "{text}");
+        }
+        browser.click("#notice .close").await;
+    }
+
+    let nothing_stored = browser
+        .js("return document.querySelector('#connection') === null")
+        .await;
+    assert_eq!(nothing_stored, true, "no organization was added");
+    let page = browser.js("return document.body.innerText").await;
+    assert!(!page.as_str().unwrap_or_default().contains("sk-proj-abc"));
+    browser.quit().await;
+    site.shutdown().await;
+    mock.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_organization_needs_no_network_and_shows_every_key() {
+    let World { site, mock } = world().await;
+    let browser = Browser::start().await;
+    browser
+        .client
+        .goto(&site.url())
+        .await
+        .expect("the page opens");
+
+    browser.click("#demo-load").await;
+    browser.notice_containing("demo organization").await;
+    let table = browser
+        .until("the demo overview", || async {
+            let table = shown_table(&browser).await;
+            if table.len() >= 11 {
+                Ok(table)
+            } else {
+                Err(format!("{table:?}"))
+            }
+        })
+        .await;
+    assert_eq!(table.len(), 9 + 2, "nine keys, Unattributed and Total");
+    let names = browser
+        .js("return [...document.querySelectorAll('#overview td.name')].map(t => t.innerText).join('|')")
+        .await;
+    let names = names.as_str().unwrap_or_default();
+    assert!(
+        names.contains("生产环境") && names.contains("Producción"),
+        "{names}"
+    );
+    assert_eq!(
+        names.matches("default").count(),
+        2,
+        "same-name keys stay two rows"
+    );
+    assert!(
+        table["total"][4].ends_with("+ unpriced"),
+        "{:?}",
+        table["total"]
+    );
+    let drawn = browser
+        .js("const c = document.getElementById('daily-chart'); \
+             const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; \
+             let ink = 0; for (let i = 0; i < d.length; i += 4) \
+             { if (d[i] < 100 && d[i + 2] > 150) ink++; } return ink;")
+        .await;
+    assert!(
+        drawn.as_u64().unwrap_or(0) > 1000,
+        "the chart has bars: {drawn}"
+    );
+    assert!(mock.requests().is_empty(), "the demo made API calls");
+    browser.screenshot("demo-overview").await;
+
+    let errors = browser.console_errors().await;
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    browser.quit().await;
+    site.shutdown().await;
+    mock.shutdown().await;
+}
