@@ -158,7 +158,10 @@ pub async fn run_sync(state: AppState) {
             state.notice.set(Some(Notice::error(text)));
         }
     }
-    select(state, connection.id).await;
+    // The user may have switched to another organization meanwhile.
+    if state.selected.get_untracked().as_deref() == Some(&connection.id) {
+        select(state, connection.id).await;
+    }
 }
 
 /// Stores the demo organization (replacing an older copy) and shows it.
