@@ -14,3 +14,5 @@ pub mod storage;
 pub mod sync;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
+#[cfg(target_arch = "wasm32")]
+pub mod vault;

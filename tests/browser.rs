@@ -54,7 +54,9 @@ async fn stored_usage_and_directory_read_back_unchanged() {
     let db = open(&name).await;
     let org = demo_org("c1", day(31), 5);
 
-    db.save_directory(&org.projects, &org.keys).await.unwrap();
+    db.save_directory("c1", &org.projects, &org.keys, 0)
+        .await
+        .unwrap();
     db.replace_buckets(&buckets(&org.usage), &org.usage)
         .await
         .unwrap();
@@ -124,6 +126,8 @@ async fn reopening_the_database_keeps_connections_settings_and_data() {
         created_at: 1,
         last_sync: None,
         demo: false,
+        sealed_secret: None,
+        archived: false,
     };
     db.put_connection(&connection).await.unwrap();
     db.set_setting("selected_connection", "c1").await.unwrap();
@@ -151,13 +155,142 @@ async fn a_resync_of_the_key_listing_keeps_the_users_label() {
     let db = open(&name).await;
     let org = demo_org("c1", day(31), 1);
     let mut labelled: Vec<ApiKey> = org.keys.clone();
-    labelled[0].label = Some("Checkout".into());
-    db.save_directory(&org.projects, &labelled).await.unwrap();
+    labelled[0].notes.label = Some("Checkout".into());
+    db.save_directory("c1", &org.projects, &labelled, 0)
+        .await
+        .unwrap();
 
-    db.save_directory(&org.projects, &org.keys).await.unwrap();
+    db.save_directory("c1", &org.projects, &org.keys, 0)
+        .await
+        .unwrap();
 
     let stored = db.org_data("c1").await.unwrap();
     let key = stored.keys.iter().find(|k| k.id == org.keys[0].id).unwrap();
-    assert_eq!(key.label.as_deref(), Some("Checkout"));
+    assert_eq!(key.notes.label.as_deref(), Some("Checkout"));
     drop_db(db, &name).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_key_gone_from_the_listing_is_marked_deleted_and_keeps_its_usage() {
+    let name = db_name("deleted");
+    let db = open(&name).await;
+    let org = demo_org("c1", day(31), 3);
+    let gone = org.keys[0].id.clone();
+    db.save_directory("c1", &org.projects, &org.keys, 10)
+        .await
+        .unwrap();
+    db.replace_buckets(&buckets(&org.usage), &org.usage)
+        .await
+        .unwrap();
+
+    db.save_directory("c1", &org.projects, &org.keys[1..], 20)
+        .await
+        .unwrap();
+    db.save_directory("c1", &org.projects, &org.keys[1..], 30)
+        .await
+        .unwrap();
+
+    let stored = db.org_data("c1").await.unwrap();
+    let key = stored.keys.iter().find(|k| k.id == gone).unwrap();
+    assert_eq!(key.deleted_at, Some(20), "marked once, when first missed");
+    assert!(stored
+        .keys
+        .iter()
+        .filter(|k| k.id != gone)
+        .all(|k| k.deleted_at.is_none()));
+    let usage = stored
+        .usage
+        .iter()
+        .filter(|r| r.api_key_id.as_deref() == Some(&gone));
+    assert!(usage.count() > 0, "its usage stays");
+
+    db.save_directory("c1", &org.projects, &org.keys, 40)
+        .await
+        .unwrap();
+    let stored = db.org_data("c1").await.unwrap();
+    assert!(
+        stored.keys.iter().all(|k| k.deleted_at.is_none()),
+        "back again"
+    );
+    drop_db(db, &name).await;
+}
+
+#[wasm_bindgen_test]
+async fn notes_are_saved_and_removing_a_connection_deletes_only_its_data() {
+    let name = db_name("notes");
+    let db = open(&name).await;
+    let ours = demo_org("c1", day(31), 2);
+    let theirs = demo_org("c2", day(31), 2);
+    for org in [&ours, &theirs] {
+        let id = &org.keys[0].connection_id;
+        db.save_directory(id, &org.projects, &org.keys, 0)
+            .await
+            .unwrap();
+        db.replace_buckets(&buckets(&org.usage), &org.usage)
+            .await
+            .unwrap();
+    }
+    let mut notes = ours.keys[1].notes.clone();
+    notes.label = Some("Checkout".into());
+    notes.tracked = false;
+    notes.tags = vec!["production".into()];
+    let saved = db
+        .save_key_notes("c1", &ours.keys[1].id, &notes)
+        .await
+        .unwrap();
+    assert_eq!(saved.notes, notes);
+    let stored = db.org_data("c1").await.unwrap();
+    let key = stored
+        .keys
+        .iter()
+        .find(|k| k.id == ours.keys[1].id)
+        .unwrap();
+    assert_eq!(key.notes, notes);
+
+    db.delete_connection_data("c1", false).await.unwrap();
+    let gone = db.org_data("c1").await.unwrap();
+    assert!(
+        gone.usage.is_empty()
+            && gone.keys.is_empty()
+            && gone.projects.is_empty()
+    );
+    let kept = db.org_data("c2").await.unwrap();
+    assert_eq!(kept.usage.len(), theirs.usage.len());
+    drop_db(db, &name).await;
+}
+
+mod vault {
+    use keymeter::vault::{open, seal, VaultError, ITERATIONS};
+    use wasm_bindgen_test::*;
+
+    const KEY: &str = "sk-admin-test-0123456789abcdefghij";
+
+    #[wasm_bindgen_test]
+    async fn a_sealed_key_opens_with_its_passphrase_only() {
+        let sealed = seal(KEY, "correct horse battery").await.unwrap();
+        assert_eq!(sealed.iterations, ITERATIONS);
+        assert_eq!((sealed.salt.len(), sealed.iv.len()), (16, 12));
+        let plain = KEY.as_bytes();
+        assert!(!sealed.ciphertext.windows(plain.len()).any(|w| w == plain));
+
+        assert_eq!(open(&sealed, "correct horse battery").await.unwrap(), KEY);
+        assert_eq!(
+            open(&sealed, "wrong horse battery").await,
+            Err(VaultError::WrongPassphrase)
+        );
+    }
+
+    #[wasm_bindgen_test]
+    async fn every_seal_uses_a_fresh_salt_and_iv() {
+        let a = seal(KEY, "passphrase one").await.unwrap();
+        let b = seal(KEY, "passphrase one").await.unwrap();
+        assert_ne!(a.salt, b.salt);
+        assert_ne!(a.iv, b.iv);
+        assert_ne!(a.ciphertext, b.ciphertext);
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_short_passphrase_is_refused() {
+        assert_eq!(seal(KEY, "short").await, Err(VaultError::WeakPassphrase));
+    }
 }

@@ -30,7 +30,8 @@ fn key(id: &str, project: &str, name: &str, redacted: &str) -> ApiKey {
         owner: None,
         created_at: None,
         last_used_at: None,
-        label: None,
+        deleted_at: None,
+        notes: Default::default(),
     }
 }
 
@@ -155,7 +156,8 @@ fn usage_of_a_key_missing_from_the_listing_keeps_its_own_row() {
     let rows = [usage(Some("key_gone"), "gpt-4.1", 100, 0, 0)];
     let table = build(&[], &rows);
     assert_eq!(table.rows.len(), 1);
-    assert_eq!(table.rows[0].key_id.as_deref(), Some("key_gone"));
+    assert_eq!(table.rows[0].key_id, "key_gone");
+    assert!(table.rows[0].deleted);
     assert_eq!(table.rows[0].project, "Alpha");
 }
 
@@ -235,4 +237,41 @@ fn hostile_and_non_latin_names_survive_the_csv_round_trip() {
         };
         assert!(seen.contains(&(written, 100 + i as u64)), "{name:?}");
     }
+}
+
+#[test]
+fn untracked_keys_leave_the_rows_and_totals_but_are_accounted_for() {
+    let mut keys = [
+        key("key_1", "proj_a", "kept", "sk-...aaaa"),
+        key("key_2", "proj_a", "hidden", "sk-...bbbb"),
+    ];
+    keys[1].notes.tracked = false;
+    let rows = [
+        usage(Some("key_1"), "gpt-4.1", 100, 0, 0),
+        usage(Some("key_2"), "gpt-4.1", 900, 0, 0),
+    ];
+    let table = build(&keys, &rows);
+    assert_eq!(table.rows.len(), 1);
+    assert_eq!(table.total.counts.input, 100);
+    assert_eq!(table.untracked_keys, 1);
+    assert_eq!(table.untracked.counts.input, 900);
+
+    keys[1].notes.tracked = true;
+    assert_eq!(build(&keys, &rows).total.counts.input, 1_000);
+}
+
+#[test]
+fn equal_key_ids_in_two_organizations_stay_apart() {
+    let mut other = key("key_1", "proj_a", "theirs", "sk-...zzzz");
+    other.connection_id = "d".into();
+    let keys = [key("key_1", "proj_a", "ours", "sk-...aaaa"), other];
+    let mut theirs = usage(Some("key_1"), "gpt-4.1", 7, 0, 0);
+    theirs.connection_id = "d".into();
+    let rows = [usage(Some("key_1"), "gpt-4.1", 5, 0, 0), theirs];
+    let table = build(&keys, &rows);
+    let input = |name: &str| {
+        let row = table.rows.iter().find(|r| r.name == name).unwrap();
+        row.totals.counts.input
+    };
+    assert_eq!((input("ours"), input("theirs")), (5, 7));
 }

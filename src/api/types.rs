@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Deserializer};
 
-use crate::domain::keys::{ApiKey, KeyOwner, OwnerKind, Project};
+use crate::domain::keys::{ApiKey, KeyNotes, KeyOwner, OwnerKind, Project};
 use crate::domain::usage::{BucketWidth, TokenCounts, UsageKind, UsageRecord};
 
 /// A page of usage buckets.
@@ -213,7 +213,8 @@ impl ApiKeyObject {
             owner,
             created_at: self.created_at,
             last_used_at: self.last_used_at,
-            label: None,
+            deleted_at: None,
+            notes: KeyNotes::default(),
             id: self.id,
         }
     }

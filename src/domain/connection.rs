@@ -18,6 +18,24 @@ pub struct Connection {
     /// True for the built-in demo organization, which is never synced.
     #[serde(default)]
     pub demo: bool,
+    /// The admin key encrypted with the user's passphrase, when the user
+    /// chose to keep it on this device.
+    #[serde(default)]
+    pub sealed_secret: Option<Sealed>,
+    /// Removed by the user, who kept its history: shown, never synced.
+    #[serde(default)]
+    pub archived: bool,
+}
+
+/// A secret encrypted with AES-256-GCM under a key derived from a
+/// passphrase with PBKDF2-SHA256.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Sealed {
+    pub iterations: u32,
+    pub salt: Vec<u8>,
+    pub iv: Vec<u8>,
+    /// Ciphertext followed by the GCM tag.
+    pub ciphertext: Vec<u8>,
 }
 
 /// What a finished sync covered.

@@ -43,12 +43,7 @@ pub fn overview_csv(overview: &Overview) -> Result<String, CsvError> {
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(OVERVIEW_HEADER)?;
     for row in &overview.rows {
-        let text = [
-            row.key_id.as_deref().unwrap_or_default(),
-            &row.name,
-            &row.project,
-            &row.masked,
-        ];
+        let text = [row.key_id.as_str(), &row.name, &row.project, &row.masked];
         let extra = row.openai_name.as_deref().unwrap_or_default();
         write_line(&mut out, text, &row.totals, extra)?;
     }

@@ -2,7 +2,7 @@
 //! product without an admin key and tests have known totals. The local mock
 //! API serves exactly this data.
 
-use super::keys::{ApiKey, KeyOwner, OwnerKind, Project};
+use super::keys::{ApiKey, KeyNotes, KeyOwner, OwnerKind, Project};
 use super::time::{Date, DAY};
 use super::usage::{BucketWidth, TokenCounts, UsageKind, UsageRecord};
 
@@ -219,7 +219,8 @@ pub fn demo_org(connection_id: &str, last_day: Date, days: u32) -> DemoOrg {
             }),
             created_at: Some(first_day - 30 * DAY + i as i64 * DAY),
             last_used_at: None,
-            label: None,
+            deleted_at: None,
+            notes: KeyNotes::default(),
         })
         .collect();
 

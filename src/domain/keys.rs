@@ -41,15 +41,48 @@ pub struct ApiKey {
     pub owner: Option<KeyOwner>,
     pub created_at: Option<i64>,
     pub last_used_at: Option<i64>,
-    /// The user's own name for the key, shown in place of `name`.
+    /// When a sync first found the key gone from OpenAI's listing. Its
+    /// usage stays in history.
     #[serde(default)]
+    pub deleted_at: Option<i64>,
+    /// What the user said about the key; OpenAI never sees it.
+    #[serde(default)]
+    pub notes: KeyNotes,
+}
+
+/// The user's own metadata of a key, kept across syncs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct KeyNotes {
+    /// A friendly name shown in place of OpenAI's name.
     pub label: Option<String>,
+    pub description: String,
+    /// Environment tags such as `production` or `staging`.
+    pub tags: Vec<String>,
+    /// Untracked keys leave dashboards but keep their data.
+    pub tracked: bool,
+    /// SHA-256 of the key's secret, when the user identified it by
+    /// pasting it; the secret itself is never kept.
+    pub fingerprint: Option<String>,
+}
+
+impl Default for KeyNotes {
+    fn default() -> Self {
+        KeyNotes {
+            label: None,
+            description: String::new(),
+            tags: Vec::new(),
+            tracked: true,
+            fingerprint: None,
+        }
+    }
 }
 
 impl ApiKey {
     /// The name to show: the user's label, else OpenAI's name.
     pub fn display_name(&self) -> &str {
-        self.label
+        self.notes
+            .label
             .as_deref()
             .filter(|label| !label.trim().is_empty())
             .unwrap_or(&self.name)
@@ -65,6 +98,19 @@ impl ApiKey {
 /// one organization.
 pub fn scoped_id(connection_id: &str, id: &str) -> String {
     format!("{connection_id}/{id}")
+}
+
+/// Splits user-typed tags (`production, EU`) into clean, unique,
+/// lower-case words.
+pub fn parse_tags(text: &str) -> Vec<String> {
+    let mut tags: Vec<String> = Vec::new();
+    for tag in text.split([',', ' ']) {
+        let tag = tag.trim().to_lowercase();
+        if !tag.is_empty() && !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    tags
 }
 
 /// Shows only the last four characters of a key (`…wxyz`), taken from the
@@ -94,6 +140,15 @@ mod tests {
     }
 
     #[test]
+    fn tags_are_split_trimmed_lowered_and_deduplicated() {
+        assert_eq!(
+            parse_tags(" Production, eu  production,,staging "),
+            ["production", "eu", "staging"]
+        );
+        assert!(parse_tags(" , ").is_empty());
+    }
+
+    #[test]
     fn a_blank_label_falls_back_to_the_openai_name() {
         let mut key = ApiKey {
             connection_id: "c".into(),
@@ -104,10 +159,14 @@ mod tests {
             owner: None,
             created_at: None,
             last_used_at: None,
-            label: Some("  ".into()),
+            deleted_at: None,
+            notes: KeyNotes {
+                label: Some("  ".into()),
+                ..KeyNotes::default()
+            },
         };
         assert_eq!(key.display_name(), "default");
-        key.label = Some("Checkout service".into());
+        key.notes.label = Some("Checkout service".into());
         assert_eq!(key.display_name(), "Checkout service");
     }
 }

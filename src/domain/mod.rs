@@ -4,6 +4,7 @@
 pub mod connection;
 pub mod csv_export;
 pub mod demo;
+pub mod fingerprint;
 pub mod keys;
 pub mod money;
 pub mod overview;

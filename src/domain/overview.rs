@@ -1,7 +1,8 @@
-//! The keys overview: one row per API key with its counts and estimated
-//! cost over a time range, an "Unattributed" row and the totals.
+//! The keys overview: one row per tracked API key with its counts and
+//! estimated cost over a time range, an "Unattributed" row and the totals.
+//! The data may span several organizations; ids are scoped by connection.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::keys::{ApiKey, Project};
 use super::money::Usd;
@@ -43,25 +44,36 @@ impl Totals {
 /// One API key's line.
 #[derive(Clone, Debug, PartialEq)]
 pub struct KeyRow {
-    /// OpenAI's key id; `None` for the Unattributed row.
-    pub key_id: Option<String>,
+    pub connection_id: String,
+    /// OpenAI's key id.
+    pub key_id: String,
     pub name: String,
     /// OpenAI's own name, when a label replaces it in `name`.
     pub openai_name: Option<String>,
     pub project: String,
     pub masked: String,
+    pub tags: Vec<String>,
+    /// Gone from OpenAI's listing (or never in it); history is kept.
+    pub deleted: bool,
     pub totals: Totals,
 }
 
 /// The whole table.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Overview {
-    /// Keys, most expensive first.
+    /// Tracked keys, most expensive first.
     pub rows: Vec<KeyRow>,
     /// Usage that no API key is attributed to, when there is any.
     pub unattributed: Option<Totals>,
+    /// Tracked keys and unattributed usage together.
     pub total: Totals,
+    /// How many keys the user switched off, and their usage, which the
+    /// rows and the total leave out.
+    pub untracked_keys: usize,
+    pub untracked: Totals,
 }
+
+type Scoped<'a> = (&'a str, &'a str);
 
 /// Builds the overview of `records` whose bucket starts in `[from, to)`.
 pub fn overview(
@@ -71,84 +83,100 @@ pub fn overview(
     from: i64,
     to: i64,
 ) -> Overview {
-    let project_names: HashMap<&str, &str> = projects
+    let project_names: HashMap<Scoped, &str> = projects
         .iter()
-        .map(|p| (p.id.as_str(), p.name.as_str()))
+        .map(|p| ((p.connection_id.as_str(), p.id.as_str()), p.name.as_str()))
         .collect();
-    let project_name = |id: &str| {
+    let project_name = |connection: &str, id: &str| {
         project_names
-            .get(id)
+            .get(&(connection, id))
             .map_or(id.to_owned(), |n| (*n).to_owned())
     };
+    let untracked: HashSet<Scoped> = keys
+        .iter()
+        .filter(|k| !k.notes.tracked)
+        .map(|k| (k.connection_id.as_str(), k.id.as_str()))
+        .collect();
 
-    let mut by_key: HashMap<&str, Totals> = HashMap::new();
-    // Usage of keys the listing no longer has: keep their project.
-    let mut orphan_projects: HashMap<&str, &str> = HashMap::new();
-    let mut unattributed: Option<Totals> = None;
+    let mut by_key: HashMap<Scoped, Totals> = HashMap::new();
+    // Usage of keys the listing does not have: keep their project.
+    let mut seen_projects: HashMap<Scoped, &str> = HashMap::new();
+    let mut table = Overview::default();
     for record in records {
         if record.start_time < from || record.start_time >= to {
             continue;
         }
-        match record.api_key_id.as_deref() {
-            Some(key) => {
-                by_key.entry(key).or_default().add_record(record);
-                if let Some(project) = record.project_id.as_deref() {
-                    orphan_projects.entry(key).or_insert(project);
-                }
-            }
-            None => unattributed.get_or_insert_default().add_record(record),
+        let Some(key) = record.api_key_id.as_deref() else {
+            table
+                .unattributed
+                .get_or_insert_default()
+                .add_record(record);
+            continue;
+        };
+        let scoped = (record.connection_id.as_str(), key);
+        if untracked.contains(&scoped) {
+            table.untracked.add_record(record);
+            continue;
+        }
+        by_key.entry(scoped).or_default().add_record(record);
+        if let Some(project) = record.project_id.as_deref() {
+            seen_projects.entry(scoped).or_insert(project);
         }
     }
+    table.untracked_keys = untracked.len();
 
-    let mut rows: Vec<KeyRow> = keys
+    table.rows = keys
         .iter()
-        .map(|key| KeyRow {
-            key_id: Some(key.id.clone()),
-            name: key.display_name().to_owned(),
-            openai_name: (key.display_name() != key.name)
-                .then(|| key.name.clone()),
-            project: project_name(&key.project_id),
-            masked: key.masked(),
-            totals: by_key.remove(key.id.as_str()).unwrap_or_default(),
+        .filter(|key| key.notes.tracked)
+        .map(|key| {
+            let scoped = (key.connection_id.as_str(), key.id.as_str());
+            KeyRow {
+                connection_id: key.connection_id.clone(),
+                key_id: key.id.clone(),
+                name: key.display_name().to_owned(),
+                openai_name: (key.display_name() != key.name)
+                    .then(|| key.name.clone()),
+                project: project_name(&key.connection_id, &key.project_id),
+                masked: key.masked(),
+                tags: key.notes.tags.clone(),
+                deleted: key.deleted_at.is_some(),
+                totals: by_key.remove(&scoped).unwrap_or_default(),
+            }
         })
         .collect();
-    rows.extend(by_key.into_iter().map(|(id, totals)| {
-        KeyRow {
-            key_id: Some(id.to_owned()),
-            name: id.to_owned(),
-            openai_name: None,
-            project: orphan_projects
-                .get(id)
-                .map(|p| project_name(p))
-                .unwrap_or_default(),
-            masked: String::new(),
-            totals,
-        }
-    }));
-    rows.sort_by(|a, b| {
+    table
+        .rows
+        .extend(by_key.into_iter().map(|((connection, id), totals)| {
+            KeyRow {
+                connection_id: connection.to_owned(),
+                key_id: id.to_owned(),
+                name: id.to_owned(),
+                openai_name: None,
+                project: seen_projects
+                    .get(&(connection, id))
+                    .map(|p| project_name(connection, p))
+                    .unwrap_or_default(),
+                masked: String::new(),
+                tags: Vec::new(),
+                deleted: true,
+                totals,
+            }
+        }));
+    table.rows.sort_by(|a, b| {
+        let tokens = |row: &KeyRow| row.totals.counts.total_tokens();
         b.totals
             .cost
             .cmp(&a.totals.cost)
-            .then(
-                b.totals
-                    .counts
-                    .total_tokens()
-                    .cmp(&a.totals.counts.total_tokens()),
-            )
+            .then(tokens(b).cmp(&tokens(a)))
             .then_with(|| a.name.cmp(&b.name))
             .then_with(|| a.key_id.cmp(&b.key_id))
     });
 
-    let mut total = Totals::default();
-    for row in &rows {
-        total.add(&row.totals);
+    for row in &table.rows {
+        table.total.add(&row.totals);
     }
-    if let Some(extra) = &unattributed {
-        total.add(extra);
+    if let Some(extra) = &table.unattributed {
+        table.total.add(extra);
     }
-    Overview {
-        rows,
-        unattributed,
-        total,
-    }
+    table
 }

@@ -2,6 +2,8 @@
 //! as `{key, bucket?, record}` so the stored key is always the natural key
 //! computed in `domain`, whatever the record's own shape.
 
+use std::collections::HashMap;
+
 use rexie::{KeyRange, TransactionMode};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -12,7 +14,7 @@ use super::schema::{
 };
 use super::{Db, StorageError};
 use crate::domain::connection::Connection;
-use crate::domain::keys::{scoped_id, ApiKey, Project};
+use crate::domain::keys::{scoped_id, ApiKey, KeyNotes, Project};
 use crate::domain::usage::UsageRecord;
 
 /// Everything stored about one organization.
@@ -139,12 +141,16 @@ impl Db {
         Ok(())
     }
 
-    /// Stores projects and API keys from the listings in one transaction.
-    /// A key's user-given label survives, since OpenAI does not know it.
+    /// Stores one organization's projects and API keys from complete
+    /// listings, in one transaction. The user's notes on a key survive,
+    /// since OpenAI does not know them; a stored key missing from the
+    /// listing is marked deleted (from `now`) and keeps its history.
     pub async fn save_directory(
         &self,
+        connection_id: &str,
         projects: &[Project],
         keys: &[ApiKey],
+        now: i64,
     ) -> Result<(), StorageError> {
         let tx = self
             .rexie()
@@ -156,39 +162,118 @@ impl Db {
         let mut rows = Vec::with_capacity(projects.len());
         for project in projects {
             let key = scoped_id(&project.connection_id, &project.id);
-            rows.push((
-                to_js(&Stored {
-                    key,
-                    bucket: None,
-                    record: project,
-                })?,
-                None,
-            ));
+            let stored = Stored {
+                key,
+                bucket: None,
+                record: project,
+            };
+            rows.push((to_js(&stored)?, None));
         }
         project_store
             .put_all(rows.into_iter())
             .await
             .map_err(StorageError::write)?;
 
-        for api_key in keys {
-            let key = scoped_id(&api_key.connection_id, &api_key.id);
-            let old = key_store
-                .get(JsValue::from_str(&key))
+        let index = key_store
+            .index(BY_CONNECTION)
+            .map_err(StorageError::write)?;
+        let old: Vec<Stored<ApiKey>> = decode_all(
+            index
+                .get_all(Some(only(connection_id)?), None)
                 .await
-                .map_err(StorageError::write)?
-                .map(from_js::<Stored<ApiKey>>)
-                .transpose()?;
+                .map_err(StorageError::write)?,
+        )?;
+        let mut old: HashMap<String, ApiKey> = old
+            .into_iter()
+            .map(|stored| (stored.record.id.clone(), stored.record))
+            .collect();
+        let mut rows = Vec::with_capacity(keys.len() + old.len());
+        for api_key in keys {
             let mut record = api_key.clone();
-            if record.label.is_none() {
-                record.label = old.and_then(|old| old.record.label);
+            if let Some(previous) = old.remove(&api_key.id) {
+                record.notes = previous.notes;
             }
+            record.deleted_at = None;
+            rows.push(record);
+        }
+        rows.extend(old.into_values().map(|mut gone| {
+            gone.deleted_at.get_or_insert(now);
+            gone
+        }));
+        let mut values = Vec::with_capacity(rows.len());
+        for record in &rows {
+            let key = scoped_id(&record.connection_id, &record.id);
             let stored = Stored {
                 key,
                 bucket: None,
                 record,
             };
-            key_store
-                .put(&to_js(&stored)?, None)
+            values.push((to_js(&stored)?, None));
+        }
+        key_store
+            .put_all(values.into_iter())
+            .await
+            .map_err(StorageError::write)?;
+        tx.done().await.map_err(StorageError::write)?;
+        Ok(())
+    }
+
+    /// Replaces the user's notes on one key.
+    pub async fn save_key_notes(
+        &self,
+        connection_id: &str,
+        key_id: &str,
+        notes: &KeyNotes,
+    ) -> Result<ApiKey, StorageError> {
+        let tx = self
+            .rexie()
+            .transaction(&[API_KEYS], TransactionMode::ReadWrite)
+            .map_err(StorageError::write)?;
+        let store = tx.store(API_KEYS).map_err(StorageError::write)?;
+        let key = scoped_id(connection_id, key_id);
+        let found = store
+            .get(JsValue::from_str(&key))
+            .await
+            .map_err(StorageError::write)?
+            .ok_or_else(|| StorageError::Write(format!("no key {key_id}")))?;
+        let mut stored: Stored<ApiKey> = from_js(found)?;
+        stored.record.notes = notes.clone();
+        store
+            .put(&to_js(&stored)?, None)
+            .await
+            .map_err(StorageError::write)?;
+        tx.done().await.map_err(StorageError::write)?;
+        Ok(stored.record)
+    }
+
+    /// Deletes a connection's projects, keys and usage, in one
+    /// transaction, and the connection itself unless `keep_connection`.
+    pub async fn delete_connection_data(
+        &self,
+        connection_id: &str,
+        keep_connection: bool,
+    ) -> Result<(), StorageError> {
+        let stores = [CONNECTIONS, PROJECTS, API_KEYS, USAGE];
+        let tx = self
+            .rexie()
+            .transaction(&stores, TransactionMode::ReadWrite)
+            .map_err(StorageError::write)?;
+        for name in [PROJECTS, API_KEYS, USAGE] {
+            let store = tx.store(name).map_err(StorageError::write)?;
+            let index =
+                store.index(BY_CONNECTION).map_err(StorageError::write)?;
+            let keys = index
+                .get_all_keys(Some(only(connection_id)?), None)
+                .await
+                .map_err(StorageError::write)?;
+            for key in keys {
+                store.delete(key).await.map_err(StorageError::write)?;
+            }
+        }
+        if !keep_connection {
+            let store = tx.store(CONNECTIONS).map_err(StorageError::write)?;
+            store
+                .delete(JsValue::from_str(connection_id))
                 .await
                 .map_err(StorageError::write)?;
         }

@@ -72,7 +72,7 @@ pub async fn run(
         });
         keys.extend(client.api_keys(id, &project.id).await?);
     }
-    db.save_directory(&projects, &keys).await?;
+    db.save_directory(id, &projects, &keys, now).await?;
 
     let width = BucketWidth::Day;
     let kind = UsageKind::Completions;

@@ -106,6 +106,8 @@ pub async fn connect(
         created_at: now(),
         last_sync: None,
         demo: false,
+        sealed_secret: None,
+        archived: false,
     };
     if let Err(error) = db.put_connection(&connection).await {
         return report(state, error);
@@ -182,9 +184,12 @@ pub async fn load_demo(state: AppState) {
         created_at: now(),
         last_sync: None,
         demo: true,
+        sealed_secret: None,
+        archived: false,
     };
     let saved = async {
-        db.save_directory(&org.projects, &org.keys).await?;
+        db.save_directory(DEMO_CONNECTION, &org.projects, &org.keys, now())
+            .await?;
         db.replace_buckets(&buckets, &org.usage).await?;
         db.put_connection(&connection).await
     };

@@ -68,7 +68,7 @@ pub fn OverviewTable() -> impl IntoView {
                     </thead>
                     <tbody>
                         <For each=move || table.get().rows key=|row| format!("{row:?}") let:row>
-                            <tr data-key=row.key_id.clone().unwrap_or_default()>
+                            <tr data-key=row.key_id.clone()>
                                 <td class="name">{row.name.clone()}
                                     {row.openai_name.clone().map(|n| view! { <span class="muted">{format!(" ({n})")}</span> })}
                                 </td>
