@@ -3,15 +3,16 @@
 
 use leptos::prelude::*;
 
-use super::state::{AppState, Notice, Secret};
+use super::state::{AppState, Notice, Secret, ALL};
 use crate::api::client::Client;
 use crate::api::endpoints;
 use crate::domain::connection::Connection;
 use crate::domain::demo::{demo_org, DEMO_CONNECTION};
 use crate::domain::range::last_days;
 use crate::domain::time::Date;
-use crate::storage::{Db, StorageError, DB_NAME};
+use crate::storage::{Db, OrgData, StorageError, DB_NAME};
 use crate::sync;
+use crate::vault;
 
 /// The setting that remembers which organization was shown last.
 const SELECTED: &str = "selected_connection";
@@ -50,27 +51,53 @@ pub async fn start(state: AppState) {
     }
 }
 
-/// Shows connection `id` and remembers the choice.
+/// Shows connection `id` (or every organization, for `ALL`) and
+/// remembers the choice.
 pub async fn select(state: AppState, id: String) {
     let Some(db) = state.db() else { return };
     state.selected.set(Some(id.clone()));
-    match db.org_data(&id).await {
-        Ok(data) => state.data.set(data),
-        Err(error) => return report(state, error),
+    let ids: Vec<String> = if id == ALL {
+        state
+            .connections
+            .with_untracked(|all| all.iter().map(|c| c.id.clone()).collect())
+    } else {
+        vec![id.clone()]
+    };
+    let mut data = OrgData::default();
+    for one in ids {
+        match db.org_data(&one).await {
+            Ok(more) => {
+                data.projects.extend(more.projects);
+                data.keys.extend(more.keys);
+                data.usage.extend(more.usage);
+            }
+            Err(error) => return report(state, error),
+        }
     }
+    state.data.set(data);
     if let Err(error) = db.set_setting(SELECTED, &id).await {
         report(state, error);
     }
 }
 
-/// Checks the key, then stores the connection (never the key) and runs a
-/// first sync.
-pub async fn connect(
-    state: AppState,
-    label: String,
-    key: String,
-    base: String,
-) {
+/// What the connect form hands over.
+pub struct ConnectRequest {
+    pub label: String,
+    pub key: String,
+    pub base: String,
+    /// Set when the user asked to keep the key, encrypted, on this device.
+    pub passphrase: Option<String>,
+}
+
+/// Checks the key, then stores the connection (with the key only if
+/// sealed under a passphrase) and runs a first sync.
+pub async fn connect(state: AppState, request: ConnectRequest) {
+    let ConnectRequest {
+        label,
+        key,
+        base,
+        passphrase,
+    } = request;
     let Some(db) = state.db() else { return };
     let base = endpoints::normalize_base(&base);
     if let Err(problem) = endpoints::validate_base(&base) {
@@ -79,6 +106,11 @@ pub async fn connect(
     if key.trim().is_empty() {
         let text = "Paste an Admin key (sk-admin-…) to connect.";
         return state.notice.set(Some(Notice::error(text)));
+    }
+    if passphrase.as_ref().is_some_and(|p| p.chars().count() < 8) {
+        return state
+            .notice
+            .set(Some(Notice::error(vault::VaultError::WeakPassphrase)));
     }
     let id = format!(
         "org-{}-{}",
@@ -95,6 +127,13 @@ pub async fn connect(
         return state.notice.set(Some(Notice::error(error)));
     }
 
+    let sealed_secret = match passphrase {
+        Some(passphrase) => match vault::seal(key.trim(), &passphrase).await {
+            Ok(sealed) => Some(sealed),
+            Err(error) => return state.notice.set(Some(Notice::error(error))),
+        },
+        None => None,
+    };
     let label = match label.trim() {
         "" => "My organization".to_owned(),
         text => text.to_owned(),
@@ -106,7 +145,7 @@ pub async fn connect(
         created_at: now(),
         last_sync: None,
         demo: false,
-        sealed_secret: None,
+        sealed_secret,
         archived: false,
     };
     if let Err(error) = db.put_connection(&connection).await {
@@ -144,11 +183,7 @@ pub async fn run_sync(state: AppState) {
     state.progress.set(None);
     match result {
         Ok(updated) => {
-            state.connections.update(|all| {
-                if let Some(c) = all.iter_mut().find(|c| c.id == updated.id) {
-                    *c = updated.clone();
-                }
-            });
+            state.replace_connection(updated);
             state.notice.set(Some(Notice::info("Sync finished.")));
         }
         Err(error) => {
@@ -221,7 +256,7 @@ pub fn unlock(state: AppState, key: String) {
     state.notice.set(None);
 }
 
-fn report(state: AppState, error: StorageError) {
+pub(super) fn report(state: AppState, error: StorageError) {
     log::warn!("storage: {error:?}");
     state.notice.set(Some(Notice::error(error)));
 }

@@ -6,8 +6,10 @@ use leptos::prelude::*;
 use super::actions;
 use super::chart::DailyChart;
 use super::connect::ConnectForm;
+use super::keys::KeysPage;
+use super::organization::OrganizationPage;
 use super::overview::OverviewTable;
-use super::state::AppState;
+use super::state::{AppState, View, ALL};
 use super::sync_panel::SyncPanel;
 
 /// The whole application.
@@ -28,11 +30,35 @@ pub fn App() -> impl IntoView {
                 <ConnectForm/>
             </Show>
             <Show when=move || state.selected.get().is_some()>
+                <Tabs/>
                 <SyncPanel/>
-                <DailyChart/>
-                <OverviewTable/>
+                {move || match state.view.get() {
+                    View::Overview => view! { <DailyChart/><OverviewTable/> }.into_any(),
+                    View::Keys => view! { <KeysPage/> }.into_any(),
+                    View::Organization => view! { <OrganizationPage/> }.into_any(),
+                }}
             </Show>
         </main>
+    }
+}
+
+/// Switches between the views of the selected organization.
+#[component]
+fn Tabs() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let tab = move |view: View, id: &'static str, title: &'static str| {
+        view! {
+            <button id=id role="tab" class="tab" aria-selected=move || (state.view.get() == view).to_string() on:click=move |_| state.view.set(view)>{title}</button>
+        }
+    };
+    view! {
+        <nav class="tabs" role="tablist">
+            {tab(View::Overview, "tab-overview", "Overview")}
+            {tab(View::Keys, "tab-keys", "API keys")}
+            <Show when=move || !state.all_selected()>
+                {tab(View::Organization, "tab-organization", "Organization")}
+            </Show>
+        </nav>
     }
 }
 
@@ -42,16 +68,23 @@ fn ConnectionPicker() -> impl IntoView {
     let state = expect_context::<AppState>();
     let on_change = move |ev: leptos::ev::Event| {
         let id = event_target_value(&ev);
+        if id == ALL && state.view.get_untracked() == View::Organization {
+            state.view.set(View::Overview);
+        }
         leptos::task::spawn_local(actions::select(state, id));
     };
+    let several = move || state.connections.with(|all| all.len() > 1);
 
     view! {
         <nav class="picker">
             <Show when=move || !state.connections.with(Vec::is_empty)>
                 <select id="connection" aria-label="Organization" on:change=on_change>
-                    <For each=move || state.connections.get() key=|c| (c.id.clone(), c.label.clone()) let:c>
-                        <option value=c.id.clone() selected=move || state.selected.get().as_deref() == Some(c.id.as_str())>{c.label.clone()}</option>
+                    <For each=move || state.connections.get() key=|c| (c.id.clone(), c.label.clone(), c.archived) let:c>
+                        <option value=c.id.clone() selected=move || state.selected.get().as_deref() == Some(c.id.as_str())>{if c.archived { format!("{} (removed)", c.label) } else { c.label.clone() }}</option>
                     </For>
+                    <Show when=several>
+                        <option value=ALL selected=move || state.all_selected()>"All organizations"</option>
+                    </Show>
                 </select>
             </Show>
             <button id="add-connection" class="secondary" on:click=move |_| state.adding.update(|open| *open = !*open)>"Add organization"</button>

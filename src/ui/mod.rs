@@ -1,12 +1,16 @@
 //! Pages and components. They display what `domain` computes and start
-//! what `actions` does; no figure is computed here.
+//! what the action modules do; no figure is computed here.
 
 mod actions;
 mod app;
 mod chart;
 mod connect;
+mod directory;
 mod download;
+mod keys;
+mod organization;
 mod overview;
+mod secrets;
 mod state;
 mod sync_panel;
 

@@ -8,6 +8,17 @@ use crate::domain::connection::Connection;
 use crate::domain::range::DEFAULT_RANGE_DAYS;
 use crate::storage::{Db, OrgData};
 
+/// The picker's value for "every organization together".
+pub const ALL: &str = "*";
+
+/// The views of the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    Overview,
+    Keys,
+    Organization,
+}
+
 /// An admin key held in memory for this tab only. `Debug` hides it so it
 /// cannot reach a log by accident.
 #[derive(Clone, PartialEq, Eq)]
@@ -69,6 +80,7 @@ pub struct AppState {
     pub range_days: RwSignal<u32>,
     /// Whether the add-organization form is open.
     pub adding: RwSignal<bool>,
+    pub view: RwSignal<View>,
 }
 
 impl AppState {
@@ -83,6 +95,7 @@ impl AppState {
             progress: RwSignal::new(None),
             range_days: RwSignal::new(DEFAULT_RANGE_DAYS),
             adding: RwSignal::new(false),
+            view: RwSignal::new(View::Overview),
         }
     }
 
@@ -91,6 +104,27 @@ impl AppState {
         let id = self.selected.get()?;
         self.connections
             .with(|all| all.iter().find(|c| c.id == id).cloned())
+    }
+
+    /// Whether every organization is shown together.
+    pub fn all_selected(&self) -> bool {
+        self.selected.get().as_deref() == Some(ALL)
+    }
+
+    /// Whether the selected connection's admin key is in memory.
+    pub fn unlocked(&self) -> bool {
+        self.selected
+            .get()
+            .is_some_and(|id| self.secrets.with(|all| all.contains_key(&id)))
+    }
+
+    /// Replaces a connection in the list by id.
+    pub fn replace_connection(&self, updated: Connection) {
+        self.connections.update(|all| {
+            if let Some(old) = all.iter_mut().find(|c| c.id == updated.id) {
+                *old = updated;
+            }
+        });
     }
 
     pub fn db(&self) -> Option<Db> {

@@ -1,8 +1,10 @@
-//! The range picker, the sync button and the progress display.
+//! The range picker, the key or passphrase prompt, the sync button and the
+//! progress display.
 
 use leptos::prelude::*;
 
 use super::actions;
+use super::secrets;
 use super::state::AppState;
 use crate::domain::range::RANGE_CHOICES;
 use crate::domain::time::iso_utc;
@@ -11,29 +13,34 @@ use crate::domain::time::iso_utc;
 #[component]
 pub fn SyncPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let key = RwSignal::new(String::new());
-
-    let is_demo = move || state.current().is_some_and(|c| c.demo);
-    let has_key = move || {
-        state
-            .selected
-            .get()
-            .is_some_and(|id| state.secrets.with(|all| all.contains_key(&id)))
-    };
     let busy = Memo::new(move |_| state.progress.get().is_some());
-    let last_sync = move || {
-        state.current().map(|c| match (c.demo, c.last_sync) {
-            (true, _) => {
-                "Made-up data for trying keymeter; no network call.".to_owned()
-            }
-            (false, Some(mark)) => format!("Last synced {}.", iso_utc(mark.at)),
-            (false, None) => "Not synced yet.".to_owned(),
-        })
-    };
-    let use_key = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        actions::unlock(state, key.get_untracked());
-        key.set(String::new());
+    let syncable =
+        move || state.current().is_some_and(|c| !c.demo && !c.archived);
+    let sealed =
+        move || state.current().is_some_and(|c| c.sealed_secret.is_some());
+    let status = move || {
+        if state.all_selected() {
+            return Some(
+                "Every organization together. Choose one to sync it."
+                    .to_owned(),
+            );
+        }
+        state
+            .current()
+            .map(|c| match (c.demo, c.archived, c.last_sync) {
+                (true, _, _) => {
+                    "Made-up data for trying keymeter; no network call."
+                        .to_owned()
+                }
+                (_, true, _) => {
+                    "Removed; its history is kept and it is no longer synced."
+                        .to_owned()
+                }
+                (_, _, Some(mark)) => {
+                    format!("Last synced {}.", iso_utc(mark.at))
+                }
+                (_, _, None) => "Not synced yet.".to_owned(),
+            })
     };
 
     view! {
@@ -50,17 +57,56 @@ pub fn SyncPanel() -> impl IntoView {
                     }).collect_view()}
                 </select>
             </label>
-            <Show when=move || !is_demo() && !has_key()>
-                <form class="unlock" on:submit=use_key autocomplete="off">
-                    <input id="unlock-key" type="password" placeholder="Admin key, to sync" prop:value=key on:input=move |ev| key.set(event_target_value(&ev))/>
-                    <button id="unlock-submit" type="submit" class="secondary">"Use key"</button>
-                </form>
+            <Show when=move || syncable() && !state.unlocked()>
+                <Show when=sealed fallback=KeyPrompt>
+                    <PassphrasePrompt/>
+                </Show>
             </Show>
-            <Show when=move || !is_demo()>
-                <button id="sync-run" disabled=move || busy.get() || !has_key() on:click=move |_| leptos::task::spawn_local(actions::run_sync(state))>"Sync now"</button>
+            <Show when=syncable>
+                <button id="sync-run" disabled=move || busy.get() || !state.unlocked() on:click=move |_| leptos::task::spawn_local(actions::run_sync(state))>"Sync now"</button>
+                <Show when=move || state.unlocked()>
+                    <button id="lock" class="secondary" title="Forget the key in this tab" on:click=move |_| secrets::lock(state)>"Lock"</button>
+                </Show>
             </Show>
-            <span class="muted">{last_sync}</span>
+            <span class="muted" id="sync-status">{status}</span>
             <p id="sync-progress" role="status" class="progress">{move || state.progress.get()}</p>
         </section>
+    }
+}
+
+/// Asks for the admin key again, for this tab only.
+#[component]
+fn KeyPrompt() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let key = RwSignal::new(String::new());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        actions::unlock(state, key.get_untracked());
+        key.set(String::new());
+    };
+    view! {
+        <form class="unlock" on:submit=submit autocomplete="off">
+            <input id="unlock-key" type="password" autocomplete="off" placeholder="Admin key, to sync" aria-label="Admin key" prop:value=key on:input=move |ev| key.set(event_target_value(&ev))/>
+            <button id="unlock-submit" type="submit" class="secondary">"Use key"</button>
+        </form>
+    }
+}
+
+/// Asks for the passphrase of the key saved on this device.
+#[component]
+fn PassphrasePrompt() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let passphrase = RwSignal::new(String::new());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let typed = passphrase.get_untracked();
+        passphrase.set(String::new());
+        leptos::task::spawn_local(secrets::unlock_saved(state, typed));
+    };
+    view! {
+        <form class="unlock" on:submit=submit autocomplete="off">
+            <input id="unlock-passphrase" type="password" autocomplete="current-password" placeholder="Passphrase of the saved key" aria-label="Passphrase" prop:value=passphrase on:input=move |ev| passphrase.set(event_target_value(&ev))/>
+            <button id="unlock-saved" type="submit" class="secondary">"Unlock"</button>
+        </form>
     }
 }
