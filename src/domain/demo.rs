@@ -218,7 +218,10 @@ pub fn demo_org(connection_id: &str, last_day: Date, days: u32) -> DemoOrg {
                 },
             }),
             created_at: Some(first_day - 30 * DAY + i as i64 * DAY),
-            last_used_at: None,
+            last_used_at: PROFILES
+                .iter()
+                .any(|p| p.key == i)
+                .then(|| last_day.to_unix() + DAY / 2),
             deleted_at: None,
             notes: KeyNotes::default(),
         })

@@ -71,6 +71,8 @@ pub fn OverviewTable() -> impl IntoView {
                             <tr data-key=row.key_id.clone()>
                                 <td class="name">{row.name.clone()}
                                     {row.openai_name.clone().map(|n| view! { <span class="muted">{format!(" ({n})")}</span> })}
+                                    {row.deleted.then(|| view! { <span class="badge warn" title="No longer in OpenAI's listing; its usage is kept">"deleted"</span> })}
+                                    {row.tags.iter().map(|t| view! { <span class="badge tag">{t.clone()}</span> }).collect_view()}
                                 </td>
                                 <td>{row.project.clone()}</td>
                                 <td class="mono">{row.masked.clone()}</td>
@@ -119,10 +121,11 @@ fn Counts(totals: Totals) -> impl IntoView {
     }
 }
 
-/// Says how much usage the cost figures leave out.
+/// Says how much usage the figures leave out: unpriced tokens and keys
+/// the user stopped tracking.
 #[component]
 fn UnpricedNote(overview: Memo<Overview>) -> impl IntoView {
-    move || {
+    let unpriced = move || {
         let unpriced = overview.with(|o| o.total.unpriced_tokens);
         (unpriced > 0).then(|| {
             view! {
@@ -135,5 +138,26 @@ fn UnpricedNote(overview: Memo<Overview>) -> impl IntoView {
                 </p>
             }
         })
-    }
+    };
+    let untracked = move || {
+        let (keys, tokens) = overview
+            .with(|o| (o.untracked_keys, o.untracked.counts.total_tokens()));
+        (keys > 0).then(|| {
+            let keys = if keys == 1 {
+                "1 untracked key".to_owned()
+            } else {
+                format!("{keys} untracked keys")
+            };
+            view! {
+                <p class="note" id="untracked-note">
+                    {format!(
+                        "{keys} and their {} tokens are left out; switch \
+                         tracking on under API keys to show them.",
+                        group_thousands(&tokens.to_string())
+                    )}
+                </p>
+            }
+        })
+    };
+    view! { {unpriced} {untracked} }
 }

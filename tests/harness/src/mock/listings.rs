@@ -189,7 +189,9 @@ pub(crate) async fn api_keys(
             format!("No such project: '{project_id}'."),
         )
     })?;
-    let keys: Vec<&Listed> = keys.iter().collect();
+    let revoked = shared.revoked();
+    let keys: Vec<&Listed> =
+        keys.iter().filter(|k| !revoked.contains(&k.id)).collect();
     page(&keys, &Query::parse(raw.as_deref()))
 }
 

@@ -12,7 +12,7 @@ mod listings;
 mod query;
 mod usage;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -99,6 +99,9 @@ pub(crate) struct Shared {
     /// The demo's daily records by the UTC midnight of their day.
     usage_by_day: BTreeMap<i64, Vec<UsageRecord>>,
     log: Mutex<Vec<RecordedRequest>>,
+    /// Keys deleted since the server started: gone from the listings,
+    /// their past usage still served, as OpenAI does.
+    revoked: Mutex<HashSet<String>>,
 }
 
 impl Shared {
@@ -117,7 +120,14 @@ impl Shared {
             org,
             usage_by_day,
             log: Mutex::new(Vec::new()),
+            revoked: Mutex::new(HashSet::new()),
         }
+    }
+
+    pub(crate) fn revoked(&self) -> MutexGuard<'_, HashSet<String>> {
+        self.revoked
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The request log. A handler that panicked mid-push cannot leave it
@@ -170,6 +180,12 @@ impl MockServer {
     /// Forgets the recorded requests, so a test can look at one step only.
     pub fn clear_requests(&self) {
         self.shared.log().clear();
+    }
+
+    /// Deletes an API key: later listings leave it out, while its past
+    /// usage stays in the usage replies.
+    pub fn revoke_key(&self, key_id: &str) {
+        self.shared.revoked().insert(key_id.to_owned());
     }
 
     /// Stops the server and waits until it no longer listens.

@@ -5,6 +5,8 @@
 
 mod browser;
 mod expected;
+mod keys;
+mod secrets;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -43,7 +45,9 @@ async fn world() -> World {
 }
 
 /// The overview as shown: `data-key` to the five number cells.
-async fn shown_table(browser: &Browser) -> BTreeMap<String, [String; 5]> {
+pub(crate) async fn shown_table(
+    browser: &Browser,
+) -> BTreeMap<String, [String; 5]> {
     let rows = browser
         .js(
             "return [...document.querySelectorAll('#overview tr[data-key]')]\
@@ -113,6 +117,60 @@ fn usage_ranges(mock: &MockServer) -> Vec<(i64, i64)> {
             (number("start_time"), number("end_time"))
         })
         .collect()
+}
+
+/// Adds an organization through the form and waits for its first sync.
+async fn connect(
+    browser: &Browser,
+    label: &str,
+    mock: &MockServer,
+    passphrase: Option<&str>,
+) {
+    // The page has loaded its stored state once it shows either the form
+    // (nothing stored yet) or the organization picker.
+    let form_open = browser
+        .until("the page to load its state", || async {
+            match browser
+                .js("return document.querySelector('#connect-key') !== null \
+                     || (document.querySelector('#connection') !== null \
+                         ? false : null)")
+                .await
+            {
+                serde_json::Value::Bool(open) => Ok(open),
+                other => Err(other.to_string()),
+            }
+        })
+        .await;
+    if !form_open {
+        browser.click("#add-connection").await;
+    }
+    browser.fill("#connect-label", label).await;
+    browser.fill("#connect-key", mock.admin_key()).await;
+    browser.fill("#connect-base", &mock.base_url()).await;
+    if let Some(passphrase) = passphrase {
+        browser.click("#connect-remember").await;
+        browser.fill("#connect-passphrase", passphrase).await;
+    }
+    browser.click("#connect-submit").await;
+    browser.notice_containing("Sync finished.").await;
+}
+
+/// Chooses an entry of the organization picker by its visible text.
+async fn pick_organization(browser: &Browser, text: &str) {
+    let script = format!(
+        "const s = document.getElementById('connection'); \
+         const o = [...s.options].find(o => o.text === {text:?}); \
+         if (!o) return false; s.value = o.value; \
+         s.dispatchEvent(new Event('change', {{bubbles: true}})); return true;"
+    );
+    browser
+        .until(&format!("the organization {text:?}"), || async {
+            match browser.js(&script).await {
+                serde_json::Value::Bool(true) => Ok(()),
+                other => Err(other.to_string()),
+            }
+        })
+        .await
 }
 
 async fn choose_range(browser: &Browser, days: u32) {
