@@ -11,6 +11,8 @@ export WASM_BINDGEN_TEST_WEBDRIVER_JSON=$PWD/scripts/webdriver.json
 export KEYMETER_DIST=$PWD/target/e2e-dist
 step() { printf '\n==> %s\n' "$*"; }
 
+all_checks() {
+
 step "formatting and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets -- -D warnings
@@ -28,3 +30,14 @@ scripts/size.sh "$KEYMETER_DIST"
 
 step "mock API and end-to-end journeys"
 cargo test -p keymeter-harness -- --test-threads=1
+}
+
+# Every runner's own summary is kept, then one line for the whole run.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+all_checks 2>&1 | tee "$log"
+count() {
+  grep -E '^test result: ' "$log" \
+    | grep -oE "[0-9]+ $1" | awk '{ n += $1 } END { print n + 0 }'
+}
+printf '\n%s passed, %s failed\n' "$(count passed)" "$(count failed)"
