@@ -54,6 +54,8 @@ fn usage(
         model: Some(model.into()),
         batch: Some(false),
         service_tier: None,
+        size: None,
+        source: None,
         counts: TokenCounts {
             requests: 1,
             input,
@@ -274,4 +276,14 @@ fn equal_key_ids_in_two_organizations_stay_apart() {
         row.totals.counts.input
     };
     assert_eq!((input("ours"), input("theirs")), (5, 7));
+}
+
+#[test]
+fn hourly_rows_never_add_to_the_daily_totals() {
+    let keys = [key("key_1", "proj_a", "one", "sk-...aaaa")];
+    let day = usage(Some("key_1"), "gpt-4.1", 2_400, 0, 0);
+    let hours = keymeter::domain::demo::split_into_hours(&day);
+    let mut rows = vec![day];
+    rows.extend(hours);
+    assert_eq!(build(&keys, &rows).total.counts.input, 2_400);
 }

@@ -4,7 +4,7 @@
 
 use keymeter::api::types::{ApiKeyObject, ListPage, ProjectObject, UsagePage};
 use keymeter::domain::keys::OwnerKind;
-use keymeter::domain::usage::BucketWidth;
+use keymeter::domain::usage::{BucketWidth, UsageKind};
 
 const COMPLETIONS_PAGE: &str = r#"{
   "object": "page",
@@ -57,7 +57,8 @@ fn a_completions_page_reads_with_nulls_missing_and_unknown_fields() {
         Some("page_AAAAAGdGxdEiJdKOAAAAAGcqsYA=")
     );
 
-    let (starts, records) = page.into_records("c1", BucketWidth::Day);
+    let (starts, records) =
+        page.into_records("c1", UsageKind::Completions, BucketWidth::Day);
 
     assert_eq!(starts, vec![1730419200, 1730505600, 1730592000]);
     assert_eq!(records.len(), 2);
@@ -153,4 +154,36 @@ fn archived_projects_are_recognised_by_status_or_date() {
         projects[2].name, "proj_c",
         "a nameless project shows its id"
     );
+}
+
+#[test]
+fn billed_amounts_given_as_strings_or_long_decimals_sum_exactly() {
+    let body = r#"{"object": "page", "has_more": false, "next_page": null,
+      "data": [{"object": "bucket", "start_time": 1730419200,
+        "end_time": 1730505600, "results": [
+          {"object": "organization.costs.result",
+           "amount": {"value": "12.50", "currency": "usd"},
+           "line_item": "gpt-4o-2024-08-06, output", "project_id": "proj_a"},
+          {"object": "organization.costs.result",
+           "amount": {"value": 0.8958740000000000, "currency": "USD"},
+           "line_item": "Vector storage", "project_id": "proj_a",
+           "quantity": 3.5}
+        ]}]}"#;
+    let page: keymeter::api::types::CostsPage =
+        serde_json::from_str(body).unwrap();
+    let (starts, rows) = page.into_cost_records("c1").unwrap();
+    assert_eq!(starts, vec![1730419200]);
+    let day: keymeter::domain::money::Usd = rows.iter().map(|r| r.amount).sum();
+    assert_eq!(day.to_fixed(6), "13.395874");
+    assert_eq!(rows[1].currency, "usd");
+}
+
+#[test]
+fn a_costs_page_with_an_unreadable_amount_is_refused_whole() {
+    let body = r#"{"object": "page", "data": [{"start_time": 1,
+      "results": [{"amount": {"value": 1.5}},
+                  {"amount": {"value": "about ten"}}]}]}"#;
+    let page: keymeter::api::types::CostsPage =
+        serde_json::from_str(body).unwrap();
+    assert!(page.into_cost_records("c1").is_err());
 }

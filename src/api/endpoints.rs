@@ -6,11 +6,6 @@ use crate::domain::usage::{BucketWidth, UsageKind};
 /// The API base used when the user gives none.
 pub const DEFAULT_BASE: &str = "https://api.openai.com/v1";
 
-/// Grouping asked of completions usage: every dimension the overview
-/// shows, so each stored row is as fine as the API allows.
-pub const COMPLETIONS_GROUP_BY: [&str; 5] =
-    ["project_id", "user_id", "api_key_id", "model", "batch"];
-
 /// The most items a listing page may hold.
 pub const LIST_LIMIT: u32 = 100;
 
@@ -62,7 +57,8 @@ pub fn api_keys(base: &str, project_id: &str, after: Option<&str>) -> String {
     )
 }
 
-/// `GET {base}/organization/usage/{kind}`, one page of the full grouping.
+/// `GET {base}/organization/usage/{kind}`, one page grouped by every
+/// dimension the kind allows, so each stored row is as fine as it can be.
 pub fn usage(
     base: &str,
     kind: UsageKind,
@@ -75,7 +71,7 @@ pub fn usage(
     q.push("start_time", &start.to_string());
     q.push("end_time", &end.to_string());
     q.push("bucket_width", width.as_str());
-    for group in COMPLETIONS_GROUP_BY {
+    for group in kind.group_by() {
         q.push("group_by", group);
     }
     q.push("limit", &width.max_page_limit().to_string());
@@ -134,7 +130,8 @@ mod tests {
             "http://127.0.0.1:9/v1/organization/usage/completions?\
              start_time=100&end_time=200&bucket_width=1d\
              &group_by=project_id&group_by=user_id&group_by=api_key_id\
-             &group_by=model&group_by=batch&limit=31&page=page%2F2%2Bx"
+             &group_by=model&group_by=batch&group_by=service_tier\
+             &limit=31&page=page%2F2%2Bx"
         );
     }
 

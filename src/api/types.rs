@@ -4,36 +4,64 @@
 
 use serde::{Deserialize, Deserializer};
 
+use crate::domain::cost::{parse_usd, CostRecord};
 use crate::domain::keys::{ApiKey, KeyNotes, KeyOwner, OwnerKind, Project};
 use crate::domain::usage::{BucketWidth, TokenCounts, UsageKind, UsageRecord};
 
-/// A page of usage buckets.
+/// A page of time buckets (usage or costs).
 #[derive(Clone, Debug, Deserialize)]
-pub struct UsagePage {
+#[serde(bound(deserialize = "R: Deserialize<'de> + Default"))]
+pub struct Page<R> {
     pub object: String,
     #[serde(default, deserialize_with = "null_default")]
     pub has_more: bool,
     #[serde(default)]
     pub next_page: Option<String>,
-    #[serde(default, deserialize_with = "null_default")]
-    pub data: Vec<Bucket>,
+    #[serde(default = "Vec::new", deserialize_with = "null_default")]
+    pub data: Vec<Bucket<R>>,
 }
 
-/// One time bucket of a usage page.
-#[derive(Clone, Debug, Deserialize)]
-pub struct Bucket {
+/// One time bucket of a page.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(bound(deserialize = "R: Deserialize<'de> + Default"))]
+pub struct Bucket<R> {
     #[serde(default)]
     pub start_time: Option<i64>,
     #[serde(default)]
     pub end_time: Option<i64>,
-    #[serde(default, deserialize_with = "null_default")]
-    pub results: Vec<CompletionsResult>,
+    #[serde(default = "Vec::new", deserialize_with = "null_default")]
+    pub results: Vec<R>,
 }
 
-/// One result of a completions usage bucket.
+/// A page of usage buckets.
+pub type UsagePage = Page<UsageResult>;
+/// A page of cost buckets.
+pub type CostsPage = Page<CostResult>;
+
+/// One result of a costs bucket.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
-pub struct CompletionsResult {
+pub struct CostResult {
+    pub amount: Option<Amount>,
+    pub line_item: Option<String>,
+    pub project_id: Option<String>,
+    pub api_key_id: Option<String>,
+}
+
+/// `{"value": 12.5 | "12.50", "currency": "usd"}`; the value is kept as
+/// its JSON text so that no float ever touches it.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Amount {
+    pub value: Option<Box<serde_json::value::RawValue>>,
+    pub currency: Option<String>,
+}
+
+/// One result of a usage bucket, of any kind: each kind fills its own
+/// fields, and every field may be missing or null.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct UsageResult {
     #[serde(deserialize_with = "null_default")]
     pub num_model_requests: u64,
     #[serde(deserialize_with = "null_default")]
@@ -46,12 +74,26 @@ pub struct CompletionsResult {
     pub input_audio_tokens: u64,
     #[serde(deserialize_with = "null_default")]
     pub output_audio_tokens: u64,
+    #[serde(deserialize_with = "null_default")]
+    pub images: u64,
+    #[serde(deserialize_with = "null_default")]
+    pub characters: u64,
+    #[serde(deserialize_with = "null_default")]
+    pub seconds: u64,
+    #[serde(deserialize_with = "null_default")]
+    pub usage_bytes: u64,
+    #[serde(deserialize_with = "null_default")]
+    pub num_sessions: u64,
+    #[serde(deserialize_with = "null_default")]
+    pub num_requests: u64,
     pub project_id: Option<String>,
     pub user_id: Option<String>,
     pub api_key_id: Option<String>,
     pub model: Option<String>,
     pub batch: Option<bool>,
     pub service_tier: Option<String>,
+    pub size: Option<String>,
+    pub source: Option<String>,
 }
 
 /// A cursor-paged listing (`projects`, `api_keys`, `users`).
@@ -135,13 +177,55 @@ where
     Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
 }
 
+impl CostsPage {
+    /// Turns a costs page into records of `connection_id`, with the start
+    /// of every day on the page. An amount that is not a plain decimal
+    /// refuses the whole page, so nothing from it is stored.
+    pub fn into_cost_records(
+        self,
+        connection_id: &str,
+    ) -> Result<(Vec<i64>, Vec<CostRecord>), String> {
+        let mut starts = Vec::with_capacity(self.data.len());
+        let mut records = Vec::new();
+        for bucket in self.data {
+            let Some(start) = bucket.start_time else {
+                continue;
+            };
+            starts.push(start);
+            for result in bucket.results {
+                let amount = result.amount.unwrap_or_default();
+                let text = amount.value.as_deref().map_or("0", |raw| raw.get());
+                let text = serde_json::from_str::<String>(text)
+                    .unwrap_or_else(|_| text.to_owned());
+                let value = parse_usd(&text)
+                    .ok_or_else(|| format!("an amount of {text}"))?;
+                records.push(CostRecord {
+                    connection_id: connection_id.to_owned(),
+                    start_time: start,
+                    end_time: bucket.end_time.unwrap_or(start),
+                    project_id: result.project_id,
+                    line_item: result.line_item,
+                    api_key_id: result.api_key_id,
+                    amount: value,
+                    currency: amount
+                        .currency
+                        .unwrap_or_else(|| "usd".to_owned())
+                        .to_lowercase(),
+                });
+            }
+        }
+        Ok((starts, records))
+    }
+}
+
 impl UsagePage {
-    /// Turns a completions page into usage records of `connection_id`.
+    /// Turns a usage page of `kind` into records of `connection_id`.
     /// Returns the start of every bucket on the page as well, empty ones
     /// included, since an empty bucket replaces what was stored for it.
     pub fn into_records(
         self,
         connection_id: &str,
+        kind: UsageKind,
         width: BucketWidth,
     ) -> (Vec<i64>, Vec<UsageRecord>) {
         let mut starts = Vec::with_capacity(self.data.len());
@@ -154,7 +238,7 @@ impl UsagePage {
             let end = bucket.end_time.unwrap_or(start);
             records.extend(bucket.results.into_iter().map(|r| UsageRecord {
                 connection_id: connection_id.to_owned(),
-                kind: UsageKind::Completions,
+                kind,
                 width,
                 start_time: start,
                 end_time: end,
@@ -165,6 +249,12 @@ impl UsagePage {
                     output: r.output_tokens,
                     input_audio: r.input_audio_tokens,
                     output_audio: r.output_audio_tokens,
+                    images: r.images,
+                    characters: r.characters,
+                    seconds: r.seconds,
+                    usage_bytes: r.usage_bytes,
+                    sessions: r.num_sessions,
+                    calls: r.num_requests,
                 },
                 project_id: r.project_id,
                 user_id: r.user_id,
@@ -172,6 +262,8 @@ impl UsagePage {
                 model: r.model,
                 batch: r.batch,
                 service_tier: r.service_tier,
+                size: r.size,
+                source: r.source,
             }));
         }
         (starts, records)

@@ -2,6 +2,7 @@
 //! shows is computed here and covered by native tests.
 
 pub mod connection;
+pub mod cost;
 pub mod csv_export;
 pub mod demo;
 pub mod fingerprint;

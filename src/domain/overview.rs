@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use super::keys::{ApiKey, Project};
 use super::money::Usd;
 use super::price;
-use super::usage::{TokenCounts, UsageRecord};
+use super::usage::{BucketWidth, TokenCounts, UsageRecord};
 
 /// Counts and money of one line of the overview.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -103,7 +103,11 @@ pub fn overview(
     let mut seen_projects: HashMap<Scoped, &str> = HashMap::new();
     let mut table = Overview::default();
     for record in records {
-        if record.start_time < from || record.start_time >= to {
+        // Daily rows cover every day; hourly rows repeat recent ones.
+        if record.width != BucketWidth::Day
+            || record.start_time < from
+            || record.start_time >= to
+        {
             continue;
         }
         let Some(key) = record.api_key_id.as_deref() else {

@@ -91,6 +91,12 @@ const TABLE: &[Entry] = &[
     e("text-embedding-3-small", p(20_000, None, 0)),
     e("text-embedding-3-large", p(130_000, None, 0)),
     e("text-embedding-ada-002", p(100_000, None, 0)),
+    // Moderation is free.
+    e("omni-moderation-latest", p(0, None, 0)),
+    e("omni-moderation", p(0, None, 0)),
+    e("text-moderation-latest", p(0, None, 0)),
+    e("text-moderation-stable", p(0, None, 0)),
+    e("text-moderation-007", p(0, None, 0)),
 ];
 
 /// The price of `model` on `day`: the exact snapshot if the table has it,
@@ -191,6 +197,8 @@ mod tests {
             model: Some(model.into()),
             batch: None,
             service_tier: None,
+            size: None,
+            source: None,
             counts: TokenCounts {
                 requests: 1,
                 input,

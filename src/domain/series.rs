@@ -4,7 +4,7 @@
 use super::money::Usd;
 use super::price;
 use super::time::{day_start, DAY};
-use super::usage::UsageRecord;
+use super::usage::{BucketWidth, UsageRecord};
 
 /// The usage of one UTC day.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -28,7 +28,11 @@ pub fn daily(records: &[UsageRecord], from: i64, to: i64) -> Vec<DayPoint> {
         })
         .collect();
     for record in records {
-        if record.start_time < from || record.start_time >= to {
+        // Daily rows cover every day; hourly rows repeat recent ones.
+        if record.width != BucketWidth::Day
+            || record.start_time < from
+            || record.start_time >= to
+        {
             continue;
         }
         let point = &mut points[((record.start_time - first) / DAY) as usize];

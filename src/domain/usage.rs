@@ -8,14 +8,109 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case")]
 pub enum UsageKind {
     Completions,
+    Embeddings,
+    Moderations,
+    Images,
+    AudioSpeeches,
+    AudioTranscriptions,
+    VectorStores,
+    CodeInterpreterSessions,
+    FileSearchCalls,
+    WebSearchCalls,
 }
 
 impl UsageKind {
+    /// Every kind keymeter syncs, in the order they are shown.
+    pub const ALL: [UsageKind; 10] = [
+        UsageKind::Completions,
+        UsageKind::Embeddings,
+        UsageKind::Moderations,
+        UsageKind::Images,
+        UsageKind::AudioSpeeches,
+        UsageKind::AudioTranscriptions,
+        UsageKind::VectorStores,
+        UsageKind::CodeInterpreterSessions,
+        UsageKind::FileSearchCalls,
+        UsageKind::WebSearchCalls,
+    ];
+
     /// The endpoint's path segment under `/organization/usage/`.
     pub fn path(self) -> &'static str {
         match self {
             UsageKind::Completions => "completions",
+            UsageKind::Embeddings => "embeddings",
+            UsageKind::Moderations => "moderations",
+            UsageKind::Images => "images",
+            UsageKind::AudioSpeeches => "audio_speeches",
+            UsageKind::AudioTranscriptions => "audio_transcriptions",
+            UsageKind::VectorStores => "vector_stores",
+            UsageKind::CodeInterpreterSessions => "code_interpreter_sessions",
+            UsageKind::FileSearchCalls => "file_search_calls",
+            UsageKind::WebSearchCalls => "web_search_calls",
         }
+    }
+
+    /// The kind named by an endpoint path segment.
+    pub fn from_path(path: &str) -> Option<UsageKind> {
+        UsageKind::ALL.into_iter().find(|kind| kind.path() == path)
+    }
+
+    /// A name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            UsageKind::Completions => "Completions",
+            UsageKind::Embeddings => "Embeddings",
+            UsageKind::Moderations => "Moderations",
+            UsageKind::Images => "Images",
+            UsageKind::AudioSpeeches => "Speech",
+            UsageKind::AudioTranscriptions => "Transcription",
+            UsageKind::VectorStores => "Vector storage",
+            UsageKind::CodeInterpreterSessions => "Code interpreter",
+            UsageKind::FileSearchCalls => "File search",
+            UsageKind::WebSearchCalls => "Web search",
+        }
+    }
+
+    /// The grouping keymeter asks for: every dimension this kind allows
+    /// that keymeter shows.
+    pub fn group_by(self) -> &'static [&'static str] {
+        const KEYED: &[&str] =
+            &["project_id", "user_id", "api_key_id", "model"];
+        match self {
+            UsageKind::Completions => &[
+                "project_id",
+                "user_id",
+                "api_key_id",
+                "model",
+                "batch",
+                "service_tier",
+            ],
+            UsageKind::Images => &[
+                "project_id",
+                "user_id",
+                "api_key_id",
+                "model",
+                "size",
+                "source",
+            ],
+            UsageKind::Embeddings
+            | UsageKind::Moderations
+            | UsageKind::AudioSpeeches
+            | UsageKind::AudioTranscriptions
+            | UsageKind::WebSearchCalls => KEYED,
+            UsageKind::FileSearchCalls => {
+                &["project_id", "user_id", "api_key_id"]
+            }
+            UsageKind::VectorStores | UsageKind::CodeInterpreterSessions => {
+                &["project_id"]
+            }
+        }
+    }
+
+    /// Whether the API may lack this endpoint (newer kinds): a 404 for it
+    /// is noted, not an error.
+    pub fn optional(self) -> bool {
+        matches!(self, UsageKind::FileSearchCalls | UsageKind::WebSearchCalls)
     }
 }
 
@@ -50,11 +145,14 @@ impl BucketWidth {
     }
 }
 
-/// Token and request counts of one usage row.
+/// The counts of one usage row. Each kind fills the fields it has; the
+/// rest stay zero.
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize,
 )]
+#[serde(default)]
 pub struct TokenCounts {
+    /// Model requests (`num_model_requests`).
     pub requests: u64,
     /// All input tokens, cached ones included.
     pub input: u64,
@@ -63,6 +161,16 @@ pub struct TokenCounts {
     pub output: u64,
     pub input_audio: u64,
     pub output_audio: u64,
+    pub images: u64,
+    /// Characters of text turned into speech.
+    pub characters: u64,
+    /// Seconds of audio transcribed.
+    pub seconds: u64,
+    /// Bytes held in vector stores: a level, not a flow.
+    pub usage_bytes: u64,
+    pub sessions: u64,
+    /// Tool calls (`num_requests` of file and web search).
+    pub calls: u64,
 }
 
 impl TokenCounts {
@@ -84,6 +192,12 @@ impl TokenCounts {
         self.output += other.output;
         self.input_audio += other.input_audio;
         self.output_audio += other.output_audio;
+        self.images += other.images;
+        self.characters += other.characters;
+        self.seconds += other.seconds;
+        self.usage_bytes += other.usage_bytes;
+        self.sessions += other.sessions;
+        self.calls += other.calls;
     }
 }
 
@@ -104,6 +218,11 @@ pub struct UsageRecord {
     pub model: Option<String>,
     pub batch: Option<bool>,
     pub service_tier: Option<String>,
+    /// Image size and source, for image usage.
+    #[serde(default)]
+    pub size: Option<String>,
+    #[serde(default)]
+    pub source: Option<String>,
     pub counts: TokenCounts,
 }
 
@@ -133,6 +252,8 @@ impl UsageRecord {
             opt(&self.model),
             batch.to_owned(),
             opt(&self.service_tier),
+            opt(&self.size),
+            opt(&self.source),
         ]
         .join(&SEP.to_string())
     }
@@ -169,6 +290,8 @@ mod tests {
             model: Some("gpt-4o-2024-08-06".into()),
             batch: Some(false),
             service_tier: None,
+            size: None,
+            source: None,
             counts: TokenCounts::default(),
         }
     }

@@ -89,7 +89,7 @@ pub async fn run(
         let page = client
             .usage_page(kind, width, (from, to), &mut cursor)
             .await?;
-        let (starts, records) = page.into_records(id, width);
+        let (starts, records) = page.into_records(id, kind, width);
         let buckets: Vec<String> = starts
             .iter()
             .map(|start| bucket_key(id, kind, width, *start))

@@ -2,6 +2,13 @@
 //! product without an admin key and tests have known totals. The local mock
 //! API serves exactly this data.
 
+mod costs;
+mod hours;
+mod kinds;
+
+pub use hours::split_into_hours;
+
+use super::cost::CostRecord;
 use super::keys::{ApiKey, KeyNotes, KeyOwner, OwnerKind, Project};
 use super::time::{Date, DAY};
 use super::usage::{BucketWidth, TokenCounts, UsageKind, UsageRecord};
@@ -21,9 +28,12 @@ pub struct DemoOrg {
     pub projects: Vec<Project>,
     pub users: Vec<User>,
     pub keys: Vec<ApiKey>,
-    /// Daily completions usage grouped by project, user, key, model and
-    /// batch, oldest first.
+    /// Daily usage of every kind, grouped as finely as each kind allows,
+    /// oldest first. Hourly usage is these rows split by
+    /// `split_into_hours`.
     pub usage: Vec<UsageRecord>,
+    /// What OpenAI billed per day, project and line item.
+    pub costs: Vec<CostRecord>,
 }
 
 /// The connection id under which the demo is stored in the page.
@@ -153,10 +163,10 @@ const PROFILES: [Profile; 8] = [
 
 /// A small, seedable generator (SplitMix64): the demo must be identical on
 /// every machine, so no platform randomness is used.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -165,7 +175,7 @@ impl Rng {
     }
 
     /// A factor in percent between `low` and `high`.
-    fn percent(&mut self, low: u64, high: u64) -> u64 {
+    pub(crate) fn percent(&mut self, low: u64, high: u64) -> u64 {
         low + self.next() % (high - low + 1)
     }
 }
@@ -281,11 +291,15 @@ pub fn demo_org(connection_id: &str, last_day: Date, days: u32) -> DemoOrg {
         ));
     }
 
+    usage.extend(kinds::other_kinds(connection_id, first_day, days));
+    usage.sort_by_key(|r| r.start_time);
+    let costs = costs::billed(&usage);
     DemoOrg {
         projects,
         users,
         keys,
         usage,
+        costs,
     }
 }
 
@@ -300,13 +314,12 @@ fn counts(rng: &mut Rng, requests: u64, profile: &Profile) -> TokenCounts {
         input,
         cached_input: cached,
         output,
-        input_audio: 0,
-        output_audio: 0,
+        ..TokenCounts::default()
     }
 }
 
 #[allow(clippy::too_many_arguments)]
-fn record(
+pub(crate) fn record(
     connection_id: &str,
     start: i64,
     project: &str,
@@ -328,6 +341,8 @@ fn record(
         model: Some(model.to_owned()),
         batch: Some(batch),
         service_tier: Some("default".to_owned()),
+        size: None,
+        source: None,
         counts,
     }
 }
