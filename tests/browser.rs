@@ -128,6 +128,7 @@ async fn reopening_the_database_keeps_connections_settings_and_data() {
         demo: false,
         sealed_secret: None,
         archived: false,
+        costs_by_key: None,
     };
     db.put_connection(&connection).await.unwrap();
     db.set_setting("selected_connection", "c1").await.unwrap();
@@ -293,4 +294,89 @@ mod vault {
     async fn a_short_passphrase_is_refused() {
         assert_eq!(seal(KEY, "short").await, Err(VaultError::WeakPassphrase));
     }
+}
+
+#[wasm_bindgen_test]
+async fn a_version_1_database_upgrades_in_place_and_keeps_its_data() {
+    use rexie::{Index, ObjectStore, Rexie, TransactionMode};
+
+    let name = db_name("upgrade");
+    let by_connection = || Index::new("by_connection", "record.connection_id");
+    let v1 = Rexie::builder(&name)
+        .version(1)
+        .add_object_store(ObjectStore::new("connections").key_path("id"))
+        .add_object_store(
+            ObjectStore::new("projects")
+                .key_path("key")
+                .add_index(by_connection()),
+        )
+        .add_object_store(
+            ObjectStore::new("api_keys")
+                .key_path("key")
+                .add_index(by_connection()),
+        )
+        .add_object_store(
+            ObjectStore::new("usage")
+                .key_path("key")
+                .add_index(by_connection())
+                .add_index(Index::new("by_bucket", "bucket")),
+        )
+        .add_object_store(ObjectStore::new("settings").key_path("name"))
+        .build()
+        .await
+        .unwrap();
+    // A row as version 1 wrote it: no size, source or new counts.
+    let old_row = serde_json::json!({
+        "key": "old-row", "bucket": "old-bucket",
+        "record": {
+            "connection_id": "c1", "kind": "completions", "width": "1d",
+            "start_time": 86400, "end_time": 172800, "project_id": "proj_a",
+            "user_id": null, "api_key_id": "key_a", "model": "gpt-4.1",
+            "batch": false, "service_tier": null,
+            "counts": {"requests": 1, "input": 10, "cached_input": 0,
+                       "output": 5, "input_audio": 0, "output_audio": 0}
+        }
+    });
+    let tx = v1
+        .transaction(&["usage"], TransactionMode::ReadWrite)
+        .unwrap();
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let value = serde::Serialize::serialize(&old_row, &serializer).unwrap();
+    tx.store("usage").unwrap().put(&value, None).await.unwrap();
+    tx.done().await.unwrap();
+    v1.close();
+
+    let db = open(&name).await;
+    let data = db.org_data("c1").await.unwrap();
+    assert_eq!(data.usage.len(), 1);
+    assert_eq!(data.usage[0].counts.input, 10);
+    assert_eq!(data.usage[0].size, None);
+    assert!(data.costs.is_empty());
+    assert!(db.positions("c1").await.unwrap().is_empty());
+    drop_db(db, &name).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_page_and_the_position_it_completes_are_stored_together() {
+    use keymeter::storage::SyncPosition;
+
+    let name = db_name("position");
+    let db = open(&name).await;
+    let org = demo_org("c1", day(31), 3);
+    let position = SyncPosition {
+        connection_id: "c1".into(),
+        stream: "completions/1d".into(),
+        complete_to: 1_000,
+    };
+    db.store_usage_page(&buckets(&org.usage), &org.usage, Some(&position))
+        .await
+        .unwrap();
+    let days: Vec<String> = org.costs.iter().map(|c| c.day_key()).collect();
+    db.store_cost_page(&days, &org.costs, None).await.unwrap();
+
+    assert_eq!(db.positions("c1").await.unwrap(), vec![position]);
+    let data = db.org_data("c1").await.unwrap();
+    assert_eq!(data.usage.len(), org.usage.len());
+    assert_eq!(data.costs.len(), org.costs.len());
+    drop_db(db, &name).await;
 }

@@ -81,6 +81,59 @@ pub fn usage(
     format!("{base}/organization/usage/{}?{}", kind.path(), q.0)
 }
 
+/// `GET {base}/organization/costs`, one page of daily costs grouped by
+/// project and line item, and by key when `by_key`.
+pub fn costs(
+    base: &str,
+    start: i64,
+    end: i64,
+    by_key: bool,
+    page: Option<&str>,
+) -> String {
+    let mut q = Query::new();
+    q.push("start_time", &start.to_string());
+    q.push("end_time", &end.to_string());
+    q.push("bucket_width", "1d");
+    q.push("group_by", "project_id");
+    q.push("group_by", "line_item");
+    if by_key {
+        q.push("group_by", "api_key_id");
+    }
+    q.push("limit", "180");
+    if let Some(page) = page {
+        q.push("page", page);
+    }
+    format!("{base}/organization/costs?{}", q.0)
+}
+
+/// `GET {base}/organization/users`, one page.
+pub fn users(base: &str, after: Option<&str>) -> String {
+    let mut q = Query::new();
+    q.push("limit", &LIST_LIMIT.to_string());
+    if let Some(after) = after {
+        q.push("after", after);
+    }
+    format!("{base}/organization/users?{}", q.0)
+}
+
+/// `GET {base}/organization/projects/{id}/service_accounts`, one page.
+pub fn service_accounts(
+    base: &str,
+    project_id: &str,
+    after: Option<&str>,
+) -> String {
+    let mut q = Query::new();
+    q.push("limit", &LIST_LIMIT.to_string());
+    if let Some(after) = after {
+        q.push("after", after);
+    }
+    format!(
+        "{base}/organization/projects/{}/service_accounts?{}",
+        encode(project_id),
+        q.0
+    )
+}
+
 struct Query(String);
 
 impl Query {

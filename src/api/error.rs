@@ -43,6 +43,10 @@ pub enum ApiError {
          Totals may be incomplete."
     )]
     PagingLoop,
+    #[error("The API took too long to answer.")]
+    Timeout,
+    #[error("Cancelled.")]
+    Cancelled,
 }
 
 impl ApiError {
@@ -77,7 +81,19 @@ impl ApiError {
             ApiError::RateLimited { .. }
                 | ApiError::Server(_)
                 | ApiError::Unreachable
+                | ApiError::Timeout
         )
+    }
+
+    /// Whether the endpoint does not exist on this API.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, ApiError::Status { status: 404, .. })
+    }
+
+    /// Whether the API refused a parameter (as older versions do for
+    /// grouping costs by key).
+    pub fn is_bad_request(&self) -> bool {
+        matches!(self, ApiError::Status { status: 400, .. })
     }
 }
 

@@ -6,6 +6,7 @@ use serde::{Deserialize, Deserializer};
 
 use crate::domain::cost::{parse_usd, CostRecord};
 use crate::domain::keys::{ApiKey, KeyNotes, KeyOwner, OwnerKind, Project};
+use crate::domain::people::Person;
 use crate::domain::usage::{BucketWidth, TokenCounts, UsageKind, UsageRecord};
 
 /// A page of time buckets (usage or costs).
@@ -151,6 +152,31 @@ pub struct NamedObject {
     pub id: Option<String>,
     #[serde(default)]
     pub name: Option<String>,
+}
+
+/// A user or service account of a listing.
+#[derive(Clone, Debug, Deserialize)]
+pub struct PersonObject {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub role: Option<String>,
+}
+
+impl PersonObject {
+    pub fn into_person(self, connection_id: &str, kind: OwnerKind) -> Person {
+        Person {
+            connection_id: connection_id.to_owned(),
+            kind,
+            name: self.name.unwrap_or_else(|| self.id.clone()),
+            email: self.email,
+            role: self.role,
+            id: self.id,
+        }
+    }
 }
 
 /// The error envelope: `{"error": {"message", "type", "param", "code"}}`.

@@ -25,6 +25,10 @@ pub struct Connection {
     /// Removed by the user, who kept its history: shown, never synced.
     #[serde(default)]
     pub archived: bool,
+    /// Whether this API groups costs by key: unknown until first asked,
+    /// then remembered so later syncs spend no request finding out.
+    #[serde(default)]
+    pub costs_by_key: Option<bool>,
 }
 
 /// A secret encrypted with AES-256-GCM under a key derived from a
@@ -46,4 +50,11 @@ pub struct SyncMark {
     /// The usage range it fetched, `[from, to)` in unix seconds.
     pub from: i64,
     pub to: i64,
+    /// False when some stream stopped early: totals may be incomplete.
+    #[serde(default = "yes")]
+    pub complete: bool,
+}
+
+fn yes() -> bool {
+    true
 }

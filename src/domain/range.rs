@@ -3,7 +3,7 @@
 use super::time::{day_start, DAY};
 
 /// The choices of the range picker, in days ending today.
-pub const RANGE_CHOICES: [u32; 3] = [7, 30, 90];
+pub const RANGE_CHOICES: [u32; 4] = [7, 30, 90, 365];
 
 /// The range picker's default.
 pub const DEFAULT_RANGE_DAYS: u32 = 30;

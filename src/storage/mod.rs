@@ -8,7 +8,7 @@ pub mod schema;
 use std::rc::Rc;
 
 pub use error::StorageError;
-pub use repo::OrgData;
+pub use repo::{OrgData, SyncPosition};
 
 /// The name of keymeter's database in the page's origin.
 pub const DB_NAME: &str = "keymeter";

@@ -10,11 +10,14 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
 use super::schema::{
-    API_KEYS, BY_BUCKET, BY_CONNECTION, CONNECTIONS, PROJECTS, SETTINGS, USAGE,
+    API_KEYS, BY_BUCKET, BY_CONNECTION, CONNECTIONS, COSTS, PEOPLE, PROJECTS,
+    SETTINGS, SYNC_STATE, USAGE,
 };
 use super::{Db, StorageError};
 use crate::domain::connection::Connection;
+use crate::domain::cost::CostRecord;
 use crate::domain::keys::{scoped_id, ApiKey, KeyNotes, Project};
+use crate::domain::people::Person;
 use crate::domain::usage::UsageRecord;
 
 /// Everything stored about one organization.
@@ -23,6 +26,29 @@ pub struct OrgData {
     pub projects: Vec<Project>,
     pub keys: Vec<ApiKey>,
     pub usage: Vec<UsageRecord>,
+    pub costs: Vec<CostRecord>,
+    pub people: Vec<Person>,
+}
+
+impl OrgData {
+    /// Adds another organization's data to this one.
+    pub fn extend(&mut self, other: OrgData) {
+        self.projects.extend(other.projects);
+        self.keys.extend(other.keys);
+        self.usage.extend(other.usage);
+        self.costs.extend(other.costs);
+        self.people.extend(other.people);
+    }
+}
+
+/// How far one stream of one connection is complete.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SyncPosition {
+    pub connection_id: String,
+    /// `Stream::id()`.
+    pub stream: String,
+    /// Every bucket before this time is stored.
+    pub complete_to: i64,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -56,6 +82,19 @@ fn decode_all<T: DeserializeOwned>(
     values: Vec<JsValue>,
 ) -> Result<Vec<T>, StorageError> {
     values.into_iter().map(from_js).collect()
+}
+
+/// A stored row keyed by its natural key and grouped under `bucket`.
+fn row<T: Serialize>(
+    key: String,
+    bucket: String,
+    record: &T,
+) -> Result<JsValue, StorageError> {
+    to_js(&Stored {
+        key,
+        bucket: Some(bucket),
+        record,
+    })
 }
 
 fn only(value: &str) -> Result<KeyRange, StorageError> {
@@ -253,12 +292,21 @@ impl Db {
         connection_id: &str,
         keep_connection: bool,
     ) -> Result<(), StorageError> {
-        let stores = [CONNECTIONS, PROJECTS, API_KEYS, USAGE];
+        let data = [PROJECTS, API_KEYS, USAGE, COSTS, PEOPLE, SYNC_STATE];
+        let stores = [
+            CONNECTIONS,
+            PROJECTS,
+            API_KEYS,
+            USAGE,
+            COSTS,
+            PEOPLE,
+            SYNC_STATE,
+        ];
         let tx = self
             .rexie()
             .transaction(&stores, TransactionMode::ReadWrite)
             .map_err(StorageError::write)?;
-        for name in [PROJECTS, API_KEYS, USAGE] {
+        for name in data {
             let store = tx.store(name).map_err(StorageError::write)?;
             let index =
                 store.index(BY_CONNECTION).map_err(StorageError::write)?;
@@ -289,11 +337,51 @@ impl Db {
         bucket_keys: &[String],
         records: &[UsageRecord],
     ) -> Result<(), StorageError> {
+        self.store_usage_page(bucket_keys, records, None).await
+    }
+
+    /// Stores one fetched page of usage and, in the same transaction, the
+    /// stream position it completes: a sync stopped at any moment leaves
+    /// the rows and the position agreeing.
+    pub async fn store_usage_page(
+        &self,
+        bucket_keys: &[String],
+        records: &[UsageRecord],
+        position: Option<&SyncPosition>,
+    ) -> Result<(), StorageError> {
+        let rows = records
+            .iter()
+            .map(|r| row(r.natural_key(), r.bucket_key(), r))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.replace_page(USAGE, bucket_keys, rows, position).await
+    }
+
+    /// Stores one fetched page of billed costs with its stream position.
+    pub async fn store_cost_page(
+        &self,
+        day_keys: &[String],
+        records: &[CostRecord],
+        position: Option<&SyncPosition>,
+    ) -> Result<(), StorageError> {
+        let rows = records
+            .iter()
+            .map(|r| row(r.natural_key(), r.day_key(), r))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.replace_page(COSTS, day_keys, rows, position).await
+    }
+
+    async fn replace_page(
+        &self,
+        store_name: &str,
+        bucket_keys: &[String],
+        rows: Vec<JsValue>,
+        position: Option<&SyncPosition>,
+    ) -> Result<(), StorageError> {
         let tx = self
             .rexie()
-            .transaction(&[USAGE], TransactionMode::ReadWrite)
+            .transaction(&[store_name, SYNC_STATE], TransactionMode::ReadWrite)
             .map_err(StorageError::write)?;
-        let store = tx.store(USAGE).map_err(StorageError::write)?;
+        let store = tx.store(store_name).map_err(StorageError::write)?;
         let index = store.index(BY_BUCKET).map_err(StorageError::write)?;
         for bucket in bucket_keys {
             let old = index
@@ -304,12 +392,72 @@ impl Db {
                 store.delete(key).await.map_err(StorageError::write)?;
             }
         }
-        let mut rows = Vec::with_capacity(records.len());
-        for record in records {
+        store
+            .put_all(rows.into_iter().map(|row| (row, None)))
+            .await
+            .map_err(StorageError::write)?;
+        if let Some(position) = position {
+            let key = scoped_id(&position.connection_id, &position.stream);
             let stored = Stored {
-                key: record.natural_key(),
-                bucket: Some(record.bucket_key()),
-                record,
+                key,
+                bucket: None,
+                record: position,
+            };
+            tx.store(SYNC_STATE)
+                .map_err(StorageError::write)?
+                .put(&to_js(&stored)?, None)
+                .await
+                .map_err(StorageError::write)?;
+        }
+        tx.done().await.map_err(StorageError::write)?;
+        Ok(())
+    }
+
+    /// Every stream position of `connection_id`.
+    pub async fn positions(
+        &self,
+        connection_id: &str,
+    ) -> Result<Vec<SyncPosition>, StorageError> {
+        let tx = self
+            .rexie()
+            .transaction(&[SYNC_STATE], TransactionMode::ReadOnly)
+            .map_err(StorageError::read)?;
+        let store = tx.store(SYNC_STATE).map_err(StorageError::read)?;
+        let index = store.index(BY_CONNECTION).map_err(StorageError::read)?;
+        let values = index
+            .get_all(Some(only(connection_id)?), None)
+            .await
+            .map_err(StorageError::read)?;
+        let stored: Vec<Stored<SyncPosition>> = decode_all(values)?;
+        Ok(stored.into_iter().map(|s| s.record).collect())
+    }
+
+    /// Replaces the people of `connection_id` with `people`.
+    pub async fn save_people(
+        &self,
+        connection_id: &str,
+        people: &[Person],
+    ) -> Result<(), StorageError> {
+        let tx = self
+            .rexie()
+            .transaction(&[PEOPLE], TransactionMode::ReadWrite)
+            .map_err(StorageError::write)?;
+        let store = tx.store(PEOPLE).map_err(StorageError::write)?;
+        let index = store.index(BY_CONNECTION).map_err(StorageError::write)?;
+        let old = index
+            .get_all_keys(Some(only(connection_id)?), None)
+            .await
+            .map_err(StorageError::write)?;
+        for key in old {
+            store.delete(key).await.map_err(StorageError::write)?;
+        }
+        let mut rows = Vec::with_capacity(people.len());
+        for person in people {
+            let key = scoped_id(connection_id, &person.id);
+            let stored = Stored {
+                key,
+                bucket: None,
+                record: person,
             };
             rows.push((to_js(&stored)?, None));
         }
@@ -329,7 +477,7 @@ impl Db {
         let tx = self
             .rexie()
             .transaction(
-                &[PROJECTS, API_KEYS, USAGE],
+                &[PROJECTS, API_KEYS, USAGE, COSTS, PEOPLE],
                 TransactionMode::ReadOnly,
             )
             .map_err(StorageError::read)?;
@@ -348,10 +496,14 @@ impl Db {
         let projects: Vec<Stored<Project>> = decode_all(all(PROJECTS).await?)?;
         let keys: Vec<Stored<ApiKey>> = decode_all(all(API_KEYS).await?)?;
         let usage: Vec<Stored<UsageRecord>> = decode_all(all(USAGE).await?)?;
+        let costs: Vec<Stored<CostRecord>> = decode_all(all(COSTS).await?)?;
+        let people: Vec<Stored<Person>> = decode_all(all(PEOPLE).await?)?;
         Ok(OrgData {
             projects: projects.into_iter().map(|s| s.record).collect(),
             keys: keys.into_iter().map(|s| s.record).collect(),
             usage: usage.into_iter().map(|s| s.record).collect(),
+            costs: costs.into_iter().map(|s| s.record).collect(),
+            people: people.into_iter().map(|s| s.record).collect(),
         })
     }
 }

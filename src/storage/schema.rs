@@ -2,17 +2,22 @@
 //! `VERSION` and is listed here, so an old database upgrades in place.
 //!
 //! Version 1: connections, projects, api_keys, usage, settings.
+//! Version 2: costs (billed), people (users and service accounts),
+//! sync_state (how far each stream of each connection is complete).
 
 use rexie::{Index, ObjectStore, Rexie};
 
 /// The current schema version.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 pub const CONNECTIONS: &str = "connections";
 pub const PROJECTS: &str = "projects";
 pub const API_KEYS: &str = "api_keys";
 pub const USAGE: &str = "usage";
 pub const SETTINGS: &str = "settings";
+pub const COSTS: &str = "costs";
+pub const PEOPLE: &str = "people";
+pub const SYNC_STATE: &str = "sync_state";
 
 /// Index of per-connection stores on their connection id.
 pub const BY_CONNECTION: &str = "by_connection";
@@ -42,6 +47,22 @@ pub async fn open(name: &str) -> rexie::Result<Rexie> {
                 .add_index(Index::new(BY_BUCKET, "bucket")),
         )
         .add_object_store(ObjectStore::new(SETTINGS).key_path("name"))
+        .add_object_store(
+            ObjectStore::new(COSTS)
+                .key_path("key")
+                .add_index(by_connection())
+                .add_index(Index::new(BY_BUCKET, "bucket")),
+        )
+        .add_object_store(
+            ObjectStore::new(PEOPLE)
+                .key_path("key")
+                .add_index(by_connection()),
+        )
+        .add_object_store(
+            ObjectStore::new(SYNC_STATE)
+                .key_path("key")
+                .add_index(by_connection()),
+        )
         .build()
         .await
 }

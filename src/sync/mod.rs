@@ -1,16 +1,30 @@
-//! The sync engine: lists projects and keys, then pulls completions usage
-//! page by page, storing each page as soon as it arrives so that a stopped
-//! sync keeps what it fetched.
+//! The sync engine: lists projects, keys and people, then pulls every
+//! usage stream and the billed costs, a few streams at once and the pages
+//! of each in order. Each page is stored with the position it completes,
+//! so a sync stopped at any moment keeps what it fetched and the next one
+//! resumes there.
+
+mod directory;
+mod limiter;
+mod progress;
+mod stream;
+
+use std::rc::Rc;
+
+use futures::future::join_all;
+
+pub use progress::Tracker;
 
 use crate::api::client::Client;
-use crate::api::paging::Cursor;
 use crate::api::ApiError;
 use crate::domain::connection::{Connection, SyncMark};
-use crate::domain::time::DAY;
-use crate::domain::usage::{bucket_key, BucketWidth, UsageKind};
+use crate::domain::sync_plan::{plan, Fetch, Stream, Windows};
+use crate::domain::usage::UsageKind;
 use crate::storage::{Db, StorageError};
+use limiter::{Limiter, MAX_IN_FLIGHT};
+use stream::Outcome;
 
-/// A failed sync, from the API or from storage.
+/// A sync that could not run at all.
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
     #[error(transparent)]
@@ -19,25 +33,52 @@ pub enum SyncError {
     Storage(#[from] StorageError),
 }
 
-/// What the progress display shows.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Progress {
-    Projects,
-    Keys { done: usize, of: usize },
-    Usage { pages: u32, of: u32 },
+/// How a sync ended, stream by stream.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub pages: u32,
+    /// Streams that stopped early, with why. Their earlier pages are kept.
+    pub problems: Vec<(Stream, SyncError)>,
+    /// Usage kinds this API does not offer.
+    pub missing: Vec<UsageKind>,
+    pub cancelled: bool,
 }
 
-impl std::fmt::Display for Progress {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Progress::Projects => write!(f, "Listing projects…"),
-            Progress::Keys { done, of } => {
-                write!(f, "Listing API keys: project {done} of {of}…")
-            }
-            Progress::Usage { pages, of } => {
-                write!(f, "Fetching completions usage: page {pages} of {of}…")
-            }
+impl Report {
+    pub fn complete(&self) -> bool {
+        self.problems.is_empty() && !self.cancelled
+    }
+
+    /// The report as the sentences the page shows, and whether they tell
+    /// of a problem.
+    pub fn message(&self) -> (String, bool) {
+        let missing = if self.missing.is_empty() {
+            String::new()
+        } else {
+            let names: Vec<&str> =
+                self.missing.iter().map(|k| k.label()).collect();
+            format!(" This API does not offer: {}.", names.join(", "))
+        };
+        if self.cancelled {
+            let text = "Sync cancelled. What was fetched is kept; the next \
+                        sync resumes where this one stopped.";
+            return (text.to_owned(), true);
         }
+        if self.problems.is_empty() {
+            return (format!("Sync finished.{missing}"), false);
+        }
+        let problems: Vec<String> = self
+            .problems
+            .iter()
+            .map(|(stream, error)| format!("{}: {error}", stream.label()))
+            .collect();
+        let text = format!(
+            "Sync finished, but some data could not be fetched. {} What was \
+             fetched is kept; totals may be incomplete until a sync \
+             finishes.{missing}",
+            problems.join(" ")
+        );
+        (text, true)
     }
 }
 
@@ -50,55 +91,65 @@ pub async fn check_key(
     client.projects(connection_id).await.map(drop)
 }
 
-/// Syncs `connection` for usage in `[from, to)` and returns the updated
-/// connection (already stored).
+/// Syncs `connection` and returns it updated (already stored) with the
+/// report of what happened.
 pub async fn run(
     db: &Db,
     client: &Client,
     connection: &Connection,
-    (from, to): (i64, i64),
     now: i64,
-    progress: impl Fn(Progress),
-) -> Result<Connection, SyncError> {
-    let id = connection.id.as_str();
+    tracker: Tracker,
+) -> Result<(Connection, Report), SyncError> {
+    let limiter = Limiter::new(MAX_IN_FLIGHT);
+    directory::sync(db, client, &connection.id, now, &limiter, &tracker)
+        .await?;
 
-    progress(Progress::Projects);
-    let projects = client.projects(id).await?;
-    let mut keys = Vec::new();
-    for (done, project) in projects.iter().enumerate() {
-        progress(Progress::Keys {
-            done: done + 1,
-            of: projects.len(),
-        });
-        keys.extend(client.api_keys(id, &project.id).await?);
-    }
-    db.save_directory(id, &projects, &keys, now).await?;
-
-    let width = BucketWidth::Day;
-    let kind = UsageKind::Completions;
-    let days = ((to - from) / DAY).max(1) as u32;
-    let of = days.div_ceil(width.max_page_limit());
-    let mut cursor = Cursor::default();
-    let mut pages = 0;
-    while !cursor.is_done() {
-        pages += 1;
-        progress(Progress::Usage {
-            pages,
-            of: of.max(pages),
-        });
-        let page = client
-            .usage_page(kind, width, (from, to), &mut cursor)
-            .await?;
-        let (starts, records) = page.into_records(id, kind, width);
-        let buckets: Vec<String> = starts
+    let positions = db.positions(&connection.id).await?;
+    let fetches = plan(now, Windows::default(), |stream| {
+        positions
             .iter()
-            .map(|start| bucket_key(id, kind, width, *start))
-            .collect();
-        db.replace_buckets(&buckets, &records).await?;
+            .find(|p| p.stream == stream.id())
+            .map(|p| p.complete_to)
+    });
+    tracker.plan(fetches.iter().map(Fetch::pages).sum());
+
+    let by_key = Rc::new(std::cell::Cell::new(connection.costs_by_key));
+    let outcomes = join_all(fetches.iter().map(|fetch| {
+        let context = stream::Context {
+            db,
+            client,
+            connection_id: &connection.id,
+            limiter: &limiter,
+            tracker: &tracker,
+            costs_by_key: by_key.clone(),
+        };
+        async move { (fetch.stream, stream::fetch(context, *fetch).await) }
+    }))
+    .await;
+
+    let mut report = Report::default();
+    for (stream, outcome) in outcomes {
+        match outcome {
+            Outcome::Done(pages) => report.pages += pages,
+            Outcome::Missing(kind) => report.missing.push(kind),
+            Outcome::Failed(SyncError::Api(ApiError::Cancelled)) => {
+                report.cancelled = true;
+            }
+            Outcome::Failed(error) => report.problems.push((stream, error)),
+        }
     }
 
     let mut updated = connection.clone();
-    updated.last_sync = Some(SyncMark { at: now, from, to });
+    updated.costs_by_key = by_key.get();
+    let span = fetches.iter().fold((i64::MAX, i64::MIN), |(a, b), f| {
+        (a.min(f.from), b.max(f.to))
+    });
+    updated.last_sync = Some(SyncMark {
+        at: now,
+        from: span.0,
+        to: span.1,
+        complete: report.complete(),
+    });
     db.put_connection(&updated).await?;
-    Ok(updated)
+    Ok((updated, report))
 }

@@ -4,12 +4,11 @@
 use leptos::prelude::*;
 
 use super::state::{AppState, Notice, Secret, ALL};
-use crate::api::client::Client;
+use crate::api::client::{CancelToken, Client};
 use crate::api::endpoints;
 use crate::domain::connection::Connection;
-use crate::domain::demo::{demo_org, DEMO_CONNECTION};
-use crate::domain::range::last_days;
-use crate::domain::time::Date;
+use crate::domain::demo::{demo_org, split_into_hours, DEMO_CONNECTION};
+use crate::domain::time::{Date, DAY};
 use crate::storage::{Db, OrgData, StorageError, DB_NAME};
 use crate::sync;
 use crate::vault;
@@ -66,11 +65,7 @@ pub async fn select(state: AppState, id: String) {
     let mut data = OrgData::default();
     for one in ids {
         match db.org_data(&one).await {
-            Ok(more) => {
-                data.projects.extend(more.projects);
-                data.keys.extend(more.keys);
-                data.usage.extend(more.usage);
-            }
+            Ok(more) => data.extend(more),
             Err(error) => return report(state, error),
         }
     }
@@ -147,6 +142,7 @@ pub async fn connect(state: AppState, request: ConnectRequest) {
         demo: false,
         sealed_secret,
         archived: false,
+        costs_by_key: None,
     };
     if let Err(error) = db.put_connection(&connection).await {
         return report(state, error);
@@ -173,24 +169,36 @@ pub async fn run_sync(state: AppState) {
                     tab's memory only, so it is asked for after a reload.";
         return state.notice.set(Some(Notice::error(text)));
     };
-    let client = Client::new(&connection.api_base, secret.expose());
-    let range = last_days(now(), state.range_days.get_untracked());
+    let cancel = CancelToken::default();
+    state.cancel.set_value(Some(cancel.clone()));
+    let client =
+        Client::new(&connection.api_base, secret.expose()).with_cancel(cancel);
     state.notice.set(None);
-    let result = sync::run(&db, &client, &connection, range, now(), |step| {
-        state.progress.set(Some(step.to_string()));
-    })
-    .await;
+    state.progress.set(Some("Starting the sync…".to_owned()));
+    let tracker =
+        sync::Tracker::new(move |text| state.progress.set(Some(text)));
+    let result = sync::run(&db, &client, &connection, now(), tracker).await;
     state.progress.set(None);
+    state.cancel.set_value(None);
     match result {
-        Ok(updated) => {
+        Ok((updated, report)) => {
             state.replace_connection(updated);
-            state.notice.set(Some(Notice::info("Sync finished.")));
+            let (text, problem) = report.message();
+            for (stream, error) in &report.problems {
+                log::warn!("{}: {error:?}", stream.label());
+            }
+            let notice = if problem {
+                Notice::error(text)
+            } else {
+                Notice::info(text)
+            };
+            state.notice.set(Some(notice));
         }
         Err(error) => {
             log::warn!("sync failed: {error:?}");
             let text = format!(
                 "{error} What was fetched before the problem is kept; totals \
-                 for this range may be incomplete until a sync finishes."
+                 may be incomplete until a sync finishes."
             );
             state.notice.set(Some(Notice::error(text)));
         }
@@ -205,13 +213,22 @@ pub async fn run_sync(state: AppState) {
 pub async fn load_demo(state: AppState) {
     let Some(db) = state.db() else { return };
     let org = demo_org(DEMO_CONNECTION, Date::from_unix(now()), DEMO_DAYS);
-    let buckets: Vec<String> = {
-        let mut keys: Vec<String> =
-            org.usage.iter().map(|r| r.bucket_key()).collect();
-        keys.sort();
-        keys.dedup();
-        keys
-    };
+    // Hourly rows for the recent days, as a sync would store them.
+    let hourly_from = org.usage.last().map_or(0, |r| r.start_time) - 29 * DAY;
+    let mut usage = org.usage.clone();
+    usage.extend(
+        org.usage
+            .iter()
+            .filter(|r| r.start_time >= hourly_from)
+            .flat_map(split_into_hours),
+    );
+    let mut buckets: Vec<String> =
+        usage.iter().map(|r| r.bucket_key()).collect();
+    buckets.sort();
+    buckets.dedup();
+    let mut days: Vec<String> = org.costs.iter().map(|r| r.day_key()).collect();
+    days.sort();
+    days.dedup();
     let connection = Connection {
         id: DEMO_CONNECTION.to_owned(),
         label: "Demo organization".to_owned(),
@@ -221,11 +238,13 @@ pub async fn load_demo(state: AppState) {
         demo: true,
         sealed_secret: None,
         archived: false,
+        costs_by_key: None,
     };
     let saved = async {
         db.save_directory(DEMO_CONNECTION, &org.projects, &org.keys, now())
             .await?;
-        db.replace_buckets(&buckets, &org.usage).await?;
+        db.store_usage_page(&buckets, &usage, None).await?;
+        db.store_cost_page(&days, &org.costs, None).await?;
         db.put_connection(&connection).await
     };
     if let Err(error) = saved.await {
@@ -240,6 +259,13 @@ pub async fn load_demo(state: AppState) {
         "Loaded the demo organization: made-up data, no network call.",
     )));
     select(state, DEMO_CONNECTION.to_owned()).await;
+}
+
+/// Stops a running sync; what it fetched is kept.
+pub fn cancel_sync(state: AppState) {
+    if let Some(cancel) = state.cancel.get_value() {
+        cancel.cancel();
+    }
 }
 
 /// Remembers an admin key for the selected connection, in memory only.

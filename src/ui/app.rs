@@ -10,6 +10,7 @@ use super::keys::KeysPage;
 use super::organization::OrganizationPage;
 use super::overview::OverviewTable;
 use super::state::{AppState, View, ALL};
+use super::summaries::Summaries;
 use super::sync_panel::SyncPanel;
 
 /// The whole application.
@@ -33,7 +34,7 @@ pub fn App() -> impl IntoView {
                 <Tabs/>
                 <SyncPanel/>
                 {move || match state.view.get() {
-                    View::Overview => view! { <DailyChart/><OverviewTable/> }.into_any(),
+                    View::Overview => view! { <DailyChart/><OverviewTable/><Summaries/> }.into_any(),
                     View::Keys => view! { <KeysPage/> }.into_any(),
                     View::Organization => view! { <OrganizationPage/> }.into_any(),
                 }}

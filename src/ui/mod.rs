@@ -12,6 +12,7 @@ mod organization;
 mod overview;
 mod secrets;
 mod state;
+mod summaries;
 mod sync_panel;
 
 pub use app::App;

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 
+use crate::api::client::CancelToken;
 use crate::domain::connection::Connection;
 use crate::domain::range::DEFAULT_RANGE_DAYS;
 use crate::storage::{Db, OrgData};
@@ -81,6 +82,8 @@ pub struct AppState {
     /// Whether the add-organization form is open.
     pub adding: RwSignal<bool>,
     pub view: RwSignal<View>,
+    /// Stops the running sync, if one runs.
+    pub cancel: StoredValue<Option<CancelToken>, LocalStorage>,
 }
 
 impl AppState {
@@ -96,6 +99,7 @@ impl AppState {
             range_days: RwSignal::new(DEFAULT_RANGE_DAYS),
             adding: RwSignal::new(false),
             view: RwSignal::new(View::Overview),
+            cancel: StoredValue::new_local(None),
         }
     }
 

@@ -64,6 +64,9 @@ pub fn SyncPanel() -> impl IntoView {
             </Show>
             <Show when=syncable>
                 <button id="sync-run" disabled=move || busy.get() || !state.unlocked() on:click=move |_| leptos::task::spawn_local(actions::run_sync(state))>"Sync now"</button>
+                <Show when=move || busy.get()>
+                    <button id="sync-cancel" class="secondary" on:click=move |_| actions::cancel_sync(state)>"Cancel"</button>
+                </Show>
                 <Show when=move || state.unlocked()>
                     <button id="lock" class="secondary" title="Forget the key in this tab" on:click=move |_| secrets::lock(state)>"Lock"</button>
                 </Show>

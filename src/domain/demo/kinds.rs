@@ -71,7 +71,8 @@ const USES: [Use; 10] = [
         project: 2,
         model: None,
         size: None,
-        per_day: 1,
+        // Any non-zero figure: storage is a level, drawn every day.
+        per_day: 100,
     },
     Use {
         kind: UsageKind::CodeInterpreterSessions,

@@ -1,0 +1,152 @@
+//! Summaries beside the keys overview: usage of each kind, and what was
+//! billed per project and line item.
+
+use std::collections::BTreeMap;
+
+use super::cost::CostRecord;
+use super::keys::Project;
+use super::money::Usd;
+use super::usage::{BucketWidth, TokenCounts, UsageKind, UsageRecord};
+
+/// One usage kind's figures over a range.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KindLine {
+    pub kind: UsageKind,
+    /// Flows summed over the range; `usage_bytes` is the newest day's
+    /// level instead, since stored bytes are not a flow.
+    pub counts: TokenCounts,
+}
+
+/// Usage per kind over `[from, to)`, kinds without usage left out.
+pub fn by_kind(records: &[UsageRecord], from: i64, to: i64) -> Vec<KindLine> {
+    let mut sums: BTreeMap<usize, TokenCounts> = BTreeMap::new();
+    let mut newest_level: BTreeMap<usize, (i64, u64)> = BTreeMap::new();
+    for r in records {
+        if r.width != BucketWidth::Day
+            || r.start_time < from
+            || r.start_time >= to
+        {
+            continue;
+        }
+        let index = UsageKind::ALL
+            .iter()
+            .position(|k| *k == r.kind)
+            .unwrap_or(0);
+        sums.entry(index).or_default().add(&r.counts);
+        let level = newest_level.entry(index).or_insert((r.start_time, 0));
+        if r.start_time > level.0 {
+            *level = (r.start_time, 0);
+        }
+        if r.start_time == level.0 {
+            level.1 += r.counts.usage_bytes;
+        }
+    }
+    sums.into_iter()
+        .map(|(index, mut counts)| {
+            counts.usage_bytes = newest_level.get(&index).map_or(0, |l| l.1);
+            KindLine {
+                kind: UsageKind::ALL[index],
+                counts,
+            }
+        })
+        .collect()
+}
+
+/// One billed line: a project's line item over a range.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BilledLine {
+    pub project: String,
+    pub line_item: String,
+    pub amount: Usd,
+}
+
+/// Billed costs over `[from, to)` per project and line item, largest
+/// first, with their total.
+pub fn billed(
+    costs: &[CostRecord],
+    projects: &[Project],
+    from: i64,
+    to: i64,
+) -> (Vec<BilledLine>, Usd) {
+    let mut sums: BTreeMap<(String, String), Usd> = BTreeMap::new();
+    let mut total = Usd::ZERO;
+    for c in costs {
+        if c.start_time < from || c.start_time >= to {
+            continue;
+        }
+        let project = c.project_id.as_deref().map_or_else(String::new, |id| {
+            projects
+                .iter()
+                .find(|p| p.id == id && p.connection_id == c.connection_id)
+                .map_or_else(|| id.to_owned(), |p| p.name.clone())
+        });
+        let item = c.line_item.clone().unwrap_or_default();
+        *sums.entry((project, item)).or_default() += c.amount;
+        total += c.amount;
+    }
+    let mut lines: Vec<BilledLine> = sums
+        .into_iter()
+        .map(|((project, line_item), amount)| BilledLine {
+            project,
+            line_item,
+            amount,
+        })
+        .collect();
+    lines.sort_by_key(|line| std::cmp::Reverse(line.amount));
+    (lines, total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::demo::demo_org;
+    use crate::domain::time::{Date, DAY};
+
+    #[test]
+    fn kinds_sum_flows_but_take_the_newest_storage_level() {
+        let last = Date {
+            year: 2026,
+            month: 4,
+            day: 30,
+        };
+        let org = demo_org("c", last, 10);
+        let to = last.to_unix() + DAY;
+        let lines = by_kind(&org.usage, to - 10 * DAY, to);
+        assert_eq!(lines.len(), UsageKind::ALL.len());
+        let storage = lines
+            .iter()
+            .find(|l| l.kind == UsageKind::VectorStores)
+            .unwrap();
+        let newest: u64 = org
+            .usage
+            .iter()
+            .filter(|r| {
+                r.kind == UsageKind::VectorStores
+                    && r.start_time == last.to_unix()
+            })
+            .map(|r| r.counts.usage_bytes)
+            .sum();
+        assert_eq!(storage.counts.usage_bytes, newest);
+        let images =
+            lines.iter().find(|l| l.kind == UsageKind::Images).unwrap();
+        let all_images: u64 = org.usage.iter().map(|r| r.counts.images).sum();
+        assert_eq!(images.counts.images, all_images);
+    }
+
+    #[test]
+    fn billed_lines_add_up_to_the_total() {
+        let last = Date {
+            year: 2026,
+            month: 4,
+            day: 30,
+        };
+        let org = demo_org("c", last, 5);
+        let to = last.to_unix() + DAY;
+        let (lines, total) =
+            billed(&org.costs, &org.projects, to - 5 * DAY, to);
+        assert_eq!(lines.iter().map(|l| l.amount).sum::<Usd>(), total);
+        assert_eq!(total, org.costs.iter().map(|c| c.amount).sum::<Usd>());
+        assert!(lines.iter().any(|l| l.line_item == "Vector storage"));
+        assert!(lines.windows(2).all(|w| w[0].amount >= w[1].amount));
+    }
+}

@@ -1,0 +1,197 @@
+//! Fetching one stream page by page, retrying what may pass, and storing
+//! each page with the position it completes.
+
+use std::cell::Cell;
+use std::future::Future;
+use std::rc::Rc;
+
+use super::limiter::Limiter;
+use super::progress::Tracker;
+use super::SyncError;
+use crate::api::client::{sleep, Client};
+use crate::api::paging::Cursor;
+use crate::api::ApiError;
+use crate::domain::cost::cost_day_key;
+use crate::domain::sync_plan::{Backoff, Fetch, Stream};
+use crate::domain::usage::{bucket_key, BucketWidth, UsageKind};
+use crate::storage::{Db, SyncPosition};
+
+/// What one stream's fetch needs.
+pub struct Context<'a> {
+    pub db: &'a Db,
+    pub client: &'a Client,
+    pub connection_id: &'a str,
+    pub limiter: &'a Limiter,
+    pub tracker: &'a Tracker,
+    /// Shared by the costs stream: whether costs can be grouped by key.
+    pub costs_by_key: Rc<Cell<Option<bool>>>,
+}
+
+/// How a stream's fetch ended.
+pub enum Outcome {
+    Done(u32),
+    /// The API has no endpoint for this (newer) kind.
+    Missing(UsageKind),
+    Failed(SyncError),
+}
+
+/// Runs `call` under the limiter, trying again after transient failures
+/// with backoff, and honouring `Retry-After`.
+pub async fn retrying<T, F, Fut>(
+    limiter: &Limiter,
+    tracker: &Tracker,
+    label: &str,
+    mut call: F,
+) -> Result<T, ApiError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, ApiError>>,
+{
+    let backoff = Backoff::default();
+    let mut attempt = 1;
+    loop {
+        let result = {
+            let _permit = limiter.acquire().await;
+            call().await
+        };
+        let error = match result {
+            Err(error) if error.is_transient() => error,
+            other => return other,
+        };
+        attempt += 1;
+        let retry_after = match error {
+            ApiError::RateLimited { retry_after } => {
+                limiter.slow_down();
+                retry_after
+            }
+            _ => None,
+        };
+        let jitter = js_sys::Math::random();
+        let Some(wait) = backoff.wait(attempt, retry_after, jitter) else {
+            return Err(error);
+        };
+        log::warn!("{label}: {error:?}; trying again in {wait:?}");
+        tracker.waiting(label, wait.as_secs_f64().ceil() as u64);
+        sleep(wait.as_millis() as u32).await;
+        tracker.resumed();
+    }
+}
+
+/// Fetches one stream whole.
+pub async fn fetch(cx: Context<'_>, fetch: Fetch) -> Outcome {
+    let label = fetch.stream.label();
+    cx.tracker.start(&label);
+    let result = match fetch.stream {
+        Stream::Usage(kind, width) => {
+            usage(&cx, &label, kind, width, fetch).await
+        }
+        Stream::Costs => costs(&cx, &label, fetch).await,
+    };
+    cx.tracker.finish(&label);
+    match (result, fetch.stream) {
+        (Ok(pages), _) => Outcome::Done(pages),
+        (Err(SyncError::Api(error)), Stream::Usage(kind, _))
+            if error.is_not_found() && kind.optional() =>
+        {
+            Outcome::Missing(kind)
+        }
+        (Err(error), _) => Outcome::Failed(error),
+    }
+}
+
+async fn usage(
+    cx: &Context<'_>,
+    label: &str,
+    kind: UsageKind,
+    width: BucketWidth,
+    fetch: Fetch,
+) -> Result<u32, SyncError> {
+    let range = (fetch.from, fetch.to);
+    let size = match width {
+        BucketWidth::Hour => 3_600,
+        BucketWidth::Minute => 60,
+        BucketWidth::Day => 86_400,
+    };
+    let mut cursor = Cursor::default();
+    let mut pages = 0;
+    while !cursor.is_done() {
+        let page = retrying(cx.limiter, cx.tracker, label, || {
+            let next = cursor.next_page().map(str::to_owned);
+            cx.client.usage_page(kind, width, range, next)
+        })
+        .await?;
+        cursor.advance(page.has_more, page.next_page.clone())?;
+        let (starts, records) =
+            page.into_records(cx.connection_id, kind, width);
+        let buckets: Vec<String> = starts
+            .iter()
+            .map(|start| bucket_key(cx.connection_id, kind, width, *start))
+            .collect();
+        let position = position(cx, fetch.stream, &starts, size);
+        cx.db
+            .store_usage_page(&buckets, &records, position.as_ref())
+            .await?;
+        pages += 1;
+        cx.tracker.page_done();
+    }
+    Ok(pages)
+}
+
+async fn costs(
+    cx: &Context<'_>,
+    label: &str,
+    fetch: Fetch,
+) -> Result<u32, SyncError> {
+    let range = (fetch.from, fetch.to);
+    let mut cursor = Cursor::default();
+    let mut pages = 0;
+    while !cursor.is_done() {
+        let by_key = cx.costs_by_key.get() != Some(false);
+        let attempt = retrying(cx.limiter, cx.tracker, label, || {
+            let next = cursor.next_page().map(str::to_owned);
+            cx.client.costs_page(range, by_key, next)
+        })
+        .await;
+        let page = match attempt {
+            // Older API versions cannot group costs by key: carry on
+            // without it, and remember not to ask again.
+            Err(error) if by_key && error.is_bad_request() && pages == 0 => {
+                cx.costs_by_key.set(Some(false));
+                continue;
+            }
+            other => other?,
+        };
+        if by_key {
+            cx.costs_by_key.set(Some(true));
+        }
+        cursor.advance(page.has_more, page.next_page.clone())?;
+        let (starts, records) = page
+            .into_cost_records(cx.connection_id)
+            .map_err(ApiError::Malformed)?;
+        let days: Vec<String> = starts
+            .iter()
+            .map(|start| cost_day_key(cx.connection_id, *start))
+            .collect();
+        let position = position(cx, fetch.stream, &starts, 86_400);
+        cx.db
+            .store_cost_page(&days, &records, position.as_ref())
+            .await?;
+        pages += 1;
+        cx.tracker.page_done();
+    }
+    Ok(pages)
+}
+
+/// The position a page completes: the end of its newest bucket.
+fn position(
+    cx: &Context<'_>,
+    stream: Stream,
+    starts: &[i64],
+    size: i64,
+) -> Option<SyncPosition> {
+    starts.iter().max().map(|newest| SyncPosition {
+        connection_id: cx.connection_id.to_owned(),
+        stream: stream.id(),
+        complete_to: newest + size,
+    })
+}
