@@ -28,6 +28,12 @@ pub fn validate_base(base: &str) -> Result<(), String> {
     if rest.is_empty() || rest.starts_with('/') {
         return Err("The API base URL needs a host name.".to_owned());
     }
+    if rest.contains(['?', '#', '@', ' ']) {
+        return Err("The API base URL cannot hold a query, a fragment, a \
+                    user name or spaces; give just the address, such as \
+                    https://api.openai.com/v1."
+            .to_owned());
+    }
     Ok(())
 }
 
@@ -195,5 +201,7 @@ mod tests {
         assert!(validate_base("https://api.openai.com/v1").is_ok());
         assert!(validate_base("ftp://x").is_err());
         assert!(validate_base("https:///v1").is_err());
+        assert!(validate_base("http://127.0.0.1:8787/v1?x=1").is_err());
+        assert!(validate_base("https://user:pw@proxy.test/v1").is_err());
     }
 }

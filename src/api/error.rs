@@ -23,8 +23,8 @@ pub enum ApiError {
     Forbidden(String),
     #[error(
         "The browser could not reach the API, or the API did not allow this \
-         page to read its replies (CORS). Check the API base URL, use a \
-         proxy that allows this page, or import saved replies instead."
+         page to read its replies (CORS). Check the API base URL, or use a \
+         proxy that allows this page."
     )]
     Unreachable,
     #[error("The API is rate limiting requests. Try again in a minute.")]
@@ -38,10 +38,7 @@ pub enum ApiError {
          was stored."
     )]
     Malformed(String),
-    #[error(
-        "The API kept pointing to the same page, so the sync stopped. \
-         Totals may be incomplete."
-    )]
+    #[error("The API kept pointing to the same page, so fetching stopped.")]
     PagingLoop,
     #[error("The API took too long to answer.")]
     Timeout,

@@ -40,7 +40,9 @@ const OVERVIEW_HEADER: [&str; 11] = [
 /// The keys overview as CSV: one line per key, then "Unattributed" and
 /// "Total". A wholly unpriced line leaves its cost empty, never `0`.
 pub fn overview_csv(overview: &Overview) -> Result<String, CsvError> {
-    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut out = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
     out.write_record(OVERVIEW_HEADER)?;
     for row in &overview.rows {
         let text = [row.key_id.as_str(), &row.name, &row.project, &row.masked];

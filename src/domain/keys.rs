@@ -81,6 +81,7 @@ impl Default for KeyNotes {
 impl ApiKey {
     /// The name to show: the user's label, else OpenAI's name.
     pub fn display_name(&self) -> &str {
+        // Names are shown through `visible_name` where they are drawn.
         self.notes
             .label
             .as_deref()
@@ -98,6 +99,33 @@ impl ApiKey {
 /// one organization.
 pub fn scoped_id(connection_id: &str, id: &str) -> String {
     format!("{connection_id}/{id}")
+}
+
+/// Why a pasted secret cannot be a key: keys are printable ASCII without
+/// spaces, so anything else was picked up while copying (a line break, a
+/// zero-width space, a look-alike letter).
+pub fn check_key_text(secret: &str) -> Result<(), &'static str> {
+    let secret = secret.trim();
+    if secret.is_empty() {
+        return Err("Paste a key first.");
+    }
+    if secret.chars().all(|c| c.is_ascii_graphic()) {
+        Ok(())
+    } else {
+        Err("This key holds characters a key cannot have (a space, an \
+             invisible character or a look-alike letter picked up while \
+             copying). Copy it again from its source.")
+    }
+}
+
+/// A name as text to show: bidirectional override characters, which
+/// could make a name read as another, are dropped.
+pub fn visible_name(name: &str) -> String {
+    name.chars()
+        .filter(
+            |c| !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'),
+        )
+        .collect()
 }
 
 /// Splits user-typed tags (`production, EU`) into clean, unique,
@@ -137,6 +165,26 @@ mod tests {
         assert_eq!(mask("sk-abc...yz"), "…yz");
         assert_eq!(mask("sk-admin-1234567890abcdef"), "…cdef");
         assert_eq!(mask(""), "…");
+    }
+
+    #[test]
+    fn only_printable_ascii_can_be_a_key() {
+        assert!(check_key_text(" sk-admin-abc123 ").is_ok());
+        for bad in [
+            "",
+            "sk-admin-\u{200B}abc",
+            "sk-admin-ключ",
+            "sk admin",
+            "sk-\tx",
+        ] {
+            assert!(check_key_text(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn bidi_overrides_are_dropped_from_shown_names() {
+        assert_eq!(visible_name("evil\u{202E}eman"), "evileman");
+        assert_eq!(visible_name("生产环境"), "生产环境");
     }
 
     #[test]

@@ -6,15 +6,19 @@ use leptos::prelude::*;
 use super::state::{AppState, Notice, Secret, ALL};
 use crate::api::client::{CancelToken, Client};
 use crate::api::endpoints;
+use crate::api::ApiError;
 use crate::domain::connection::Connection;
 use crate::domain::demo::{demo_org, split_into_hours, DEMO_CONNECTION};
+use crate::domain::keys::check_key_text;
 use crate::domain::time::{Date, DAY};
 use crate::storage::{Db, OrgData, StorageError, DB_NAME};
-use crate::sync;
+use crate::sync::{self, SyncError};
 use crate::vault;
 
 /// The setting that remembers which organization was shown last.
 const SELECTED: &str = "selected_connection";
+/// The setting that remembers the chosen range, in days.
+const RANGE: &str = "range_days";
 /// Days of history the demo organization holds.
 const DEMO_DAYS: u32 = 90;
 
@@ -33,6 +37,10 @@ pub async fn start(state: AppState) {
     let loaded = async {
         let connections = db.connections().await?;
         let remembered = db.setting(SELECTED).await?;
+        let range = db.setting(RANGE).await?.and_then(|d| d.parse().ok());
+        if let Some(days) = range {
+            state.range_days.set(days);
+        }
         Ok::<_, StorageError>((connections, remembered))
     };
     match loaded.await {
@@ -102,6 +110,9 @@ pub async fn connect(state: AppState, request: ConnectRequest) {
         let text = "Paste an Admin key (sk-admin-…) to connect.";
         return state.notice.set(Some(Notice::error(text)));
     }
+    if let Err(problem) = check_key_text(&key) {
+        return state.notice.set(Some(Notice::error(problem)));
+    }
     if passphrase.as_ref().is_some_and(|p| p.chars().count() < 8) {
         return state
             .notice
@@ -158,15 +169,24 @@ pub async fn connect(state: AppState, request: ConnectRequest) {
 
 /// Syncs the selected connection over the chosen range.
 pub async fn run_sync(state: AppState) {
-    let (Some(db), Some(connection)) = (state.db(), state.current()) else {
+    let (Some(db), Some(connection)) = (state.db(), state.current_untracked())
+    else {
         return;
     };
+    // One sync at a time; the button is disabled, but scripts are fast.
+    if connection.demo
+        || connection.archived
+        || state.cancel.with_value(Option::is_some)
+    {
+        return;
+    }
     let Some(secret) = state
         .secrets
         .with_untracked(|all| all.get(&connection.id).cloned())
     else {
-        let text = "Enter the admin key to sync: keymeter keeps it in this \
-                    tab's memory only, so it is asked for after a reload.";
+        let text = "Enter the admin key (or the passphrase of the saved key) \
+                    to sync: keymeter does not keep the key readable after \
+                    a reload.";
         return state.notice.set(Some(Notice::error(text)));
     };
     let cancel = CancelToken::default();
@@ -175,8 +195,10 @@ pub async fn run_sync(state: AppState) {
         Client::new(&connection.api_base, secret.expose()).with_cancel(cancel);
     state.notice.set(None);
     state.progress.set(Some("Starting the sync…".to_owned()));
-    let tracker =
-        sync::Tracker::new(move |text| state.progress.set(Some(text)));
+    let label = connection.label.clone();
+    let tracker = sync::Tracker::new(move |text| {
+        state.progress.set(Some(format!("{label}: {text}")));
+    });
     let result = sync::run(&db, &client, &connection, now(), tracker).await;
     state.progress.set(None);
     state.cancel.set_value(None);
@@ -184,6 +206,7 @@ pub async fn run_sync(state: AppState) {
         Ok((updated, report)) => {
             state.replace_connection(updated);
             let (text, problem) = report.message();
+            let text = format!("{}: {text}", connection.label);
             for (stream, error) in &report.problems {
                 log::warn!("{}: {error:?}", stream.label());
             }
@@ -196,10 +219,15 @@ pub async fn run_sync(state: AppState) {
         }
         Err(error) => {
             log::warn!("sync failed: {error:?}");
-            let text = format!(
-                "{error} What was fetched before the problem is kept; totals \
-                 may be incomplete until a sync finishes."
-            );
+            // A key the API refuses is of no further use: ask for another.
+            if let SyncError::Api(ApiError::WrongKey | ApiError::NotAdminKey) =
+                error
+            {
+                state.secrets.update(|all| {
+                    all.remove(&connection.id);
+                });
+            }
+            let text = format!("{}: {error}", connection.label);
             state.notice.set(Some(Notice::error(text)));
         }
     }
@@ -261,6 +289,16 @@ pub async fn load_demo(state: AppState) {
     select(state, DEMO_CONNECTION.to_owned()).await;
 }
 
+/// Chooses the range the views show, and remembers it.
+pub async fn choose_range(state: AppState, days: u32) {
+    state.range_days.set(days);
+    if let Some(db) = state.db() {
+        if let Err(error) = db.set_setting(RANGE, &days.to_string()).await {
+            report(state, error);
+        }
+    }
+}
+
 /// Stops a running sync; what it fetched is kept.
 pub fn cancel_sync(state: AppState) {
     if let Some(cancel) = state.cancel.get_value() {
@@ -273,8 +311,8 @@ pub fn unlock(state: AppState, key: String) {
     let Some(id) = state.selected.get_untracked() else {
         return;
     };
-    if key.trim().is_empty() {
-        return;
+    if let Err(problem) = check_key_text(&key) {
+        return state.notice.set(Some(Notice::error(problem)));
     }
     state.secrets.update(|all| {
         all.insert(id, Secret::new(&key));

@@ -12,6 +12,7 @@ use super::overview::OverviewTable;
 use super::state::{AppState, View, ALL};
 use super::summaries::Summaries;
 use super::sync_panel::SyncPanel;
+use crate::domain::keys::visible_name;
 
 /// The whole application.
 #[component]
@@ -81,14 +82,14 @@ fn ConnectionPicker() -> impl IntoView {
             <Show when=move || !state.connections.with(Vec::is_empty)>
                 <select id="connection" aria-label="Organization" on:change=on_change>
                     <For each=move || state.connections.get() key=|c| (c.id.clone(), c.label.clone(), c.archived) let:c>
-                        <option value=c.id.clone() selected=move || state.selected.get().as_deref() == Some(c.id.as_str())>{if c.archived { format!("{} (removed)", c.label) } else { c.label.clone() }}</option>
+                        <option value=c.id.clone() selected=move || state.selected.get().as_deref() == Some(c.id.as_str())>{if c.archived { format!("{} (removed)", visible_name(&c.label)) } else { visible_name(&c.label) }}</option>
                     </For>
                     <Show when=several>
                         <option value=ALL selected=move || state.all_selected()>"All organizations"</option>
                     </Show>
                 </select>
             </Show>
-            <button id="add-connection" class="secondary" on:click=move |_| state.adding.update(|open| *open = !*open)>"Add organization"</button>
+            <button id="add-connection" class="secondary" on:click=move |_| state.adding.set(true)>"Add organization"</button>
         </nav>
     }
 }

@@ -20,8 +20,8 @@ pub fn ConnectForm() -> impl IntoView {
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        // Fields holding secrets are cleared at once, so the key lingers
-        // nowhere but the in-memory map the sync reads.
+        // The key stays in its field until the form closes, so a failed
+        // attempt can be corrected without pasting it again.
         let request = ConnectRequest {
             label: label.get_untracked(),
             key: key.get_untracked(),
@@ -30,8 +30,6 @@ pub fn ConnectForm() -> impl IntoView {
                 .get_untracked()
                 .then(|| passphrase.get_untracked()),
         };
-        key.set(String::new());
-        passphrase.set(String::new());
         leptos::task::spawn_local(actions::connect(state, request));
     };
 
@@ -53,6 +51,9 @@ pub fn ConnectForm() -> impl IntoView {
                 <div class="actions">
                     <button id="connect-submit" type="submit" disabled=busy>"Connect"</button>
                     <button id="demo-load" type="button" class="secondary" on:click=move |_| leptos::task::spawn_local(actions::load_demo(state))>"Load the demo organization"</button>
+                    <Show when=move || !state.connections.with(Vec::is_empty)>
+                        <button id="connect-cancel" type="button" class="secondary" on:click=move |_| state.adding.set(false)>"Cancel"</button>
+                    </Show>
                 </div>
             </form>
         </section>

@@ -62,7 +62,9 @@ pub async fn identify_pasted(state: AppState, secret: String) {
 
 /// Renames a connection or points it at another API base.
 pub async fn edit_connection(state: AppState, label: String, base: String) {
-    let (Some(db), Some(mut connection)) = (state.db(), state.current()) else {
+    let (Some(db), Some(mut connection)) =
+        (state.db(), state.current_untracked())
+    else {
         return;
     };
     let base = endpoints::normalize_base(&base);
@@ -83,7 +85,9 @@ pub async fn edit_connection(state: AppState, label: String, base: String) {
 /// Removes the selected connection. With `keep_history` its data stays,
 /// read only; otherwise everything stored for it is deleted.
 pub async fn remove_connection(state: AppState, keep_history: bool) {
-    let (Some(db), Some(mut connection)) = (state.db(), state.current()) else {
+    let (Some(db), Some(mut connection)) =
+        (state.db(), state.current_untracked())
+    else {
         return;
     };
     state.secrets.update(|all| {

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::directory;
 use super::state::AppState;
-use crate::domain::keys::{parse_tags, ApiKey, OwnerKind};
+use crate::domain::keys::{parse_tags, visible_name, ApiKey, OwnerKind};
 use crate::domain::time::Date;
 
 /// One key as the directory lists it.
@@ -112,8 +112,8 @@ fn KeyRow(line: Line, editing: RwSignal<Option<String>>) -> impl IntoView {
         <tr data-key=key.id.clone() class:untracked=!key.notes.tracked>
             <td><input type="checkbox" class="track" aria-label="Tracked" prop:checked=key.notes.tracked on:change=toggle/></td>
             <td class="name">
-                <span class="label">{key.display_name().to_owned()}</span>
-                {(key.display_name() != key.name).then(|| view! { <span class="muted">{format!(" ({})", key.name)}</span> })}
+                <span class="label">{visible_name(key.display_name())}</span>
+                {(key.display_name() != key.name).then(|| view! { <span class="muted">{format!(" ({})", visible_name(&key.name))}</span> })}
                 {key.deleted_at.map(|_| view! { <span class="badge warn">"deleted"</span> })}
                 {key.notes.fingerprint.is_some().then(|| view! { <span class="badge" title="You identified this key by pasting it">"identified"</span> })}
                 {key.notes.tags.iter().map(|t| view! { <span class="badge tag">{t.clone()}</span> }).collect_view()}

@@ -6,6 +6,7 @@ use super::actions::now;
 use super::download::{download_text, slug};
 use super::state::{AppState, Notice};
 use crate::domain::csv_export::overview_csv;
+use crate::domain::keys::visible_name;
 use crate::domain::money::group_thousands;
 use crate::domain::overview::{overview, Overview, Totals};
 use crate::domain::range::last_days;
@@ -26,9 +27,12 @@ pub fn OverviewTable() -> impl IntoView {
     let download = move |_| {
         let (from, to) = range.get_untracked();
         let label = state.current().map(|c| c.label).unwrap_or_default();
+        let mut org = slug(&label);
+        let cut = org.char_indices().nth(40).map_or(org.len(), |(i, _)| i);
+        org.truncate(cut);
         let name = format!(
             "keymeter-{}-keys-{}-to-{}.csv",
-            slug(&label),
+            org.trim_end_matches('-'),
             Date::from_unix(from),
             Date::from_unix(to - 1)
         );
@@ -69,8 +73,8 @@ pub fn OverviewTable() -> impl IntoView {
                     <tbody>
                         <For each=move || table.get().rows key=|row| format!("{row:?}") let:row>
                             <tr data-key=row.key_id.clone()>
-                                <td class="name">{row.name.clone()}
-                                    {row.openai_name.clone().map(|n| view! { <span class="muted">{format!(" ({n})")}</span> })}
+                                <td class="name">{visible_name(&row.name)}
+                                    {row.openai_name.clone().map(|n| view! { <span class="muted">{format!(" ({})", visible_name(&n))}</span> })}
                                     {row.deleted.then(|| view! { <span class="badge warn" title="No longer in OpenAI's listing; its usage is kept">"deleted"</span> })}
                                     {row.tags.iter().map(|t| view! { <span class="badge tag">{t.clone()}</span> }).collect_view()}
                                 </td>
@@ -96,6 +100,16 @@ pub fn OverviewTable() -> impl IntoView {
                 </table>
             </div>
             <UnpricedNote overview=table/>
+            {move || table.with(|t| t.rows.is_empty() && t.unattributed.is_none()).then(|| view! {
+                <p class="note" id="empty-note">"No API keys or usage yet: sync this organization, or widen the range."</p>
+            })}
+            {move || {
+                let (from, _) = range.get();
+                let synced = state.current().and_then(|c| c.last_sync).map(|m| m.from);
+                synced.filter(|start| from < *start).map(|start| view! {
+                    <p class="note" id="coverage-note">{format!("Data before {} has not been synced, so this range is only partly covered.", Date::from_unix(start))}</p>
+                })
+            }}
         </section>
     }
 }

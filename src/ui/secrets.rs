@@ -11,7 +11,7 @@ use crate::vault;
 fn target(
     state: AppState,
 ) -> Option<(crate::storage::Db, crate::domain::connection::Connection)> {
-    Some((state.db()?, state.current()?))
+    Some((state.db()?, state.current_untracked()?))
 }
 
 fn keep(state: AppState, id: &str, secret: &str) {

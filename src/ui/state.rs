@@ -103,11 +103,18 @@ impl AppState {
         }
     }
 
-    /// The selected connection, if any.
+    /// The selected connection, if any (tracked, for views).
     pub fn current(&self) -> Option<Connection> {
         let id = self.selected.get()?;
         self.connections
             .with(|all| all.iter().find(|c| c.id == id).cloned())
+    }
+
+    /// The selected connection, read once (for actions).
+    pub fn current_untracked(&self) -> Option<Connection> {
+        let id = self.selected.get_untracked()?;
+        self.connections
+            .with_untracked(|all| all.iter().find(|c| c.id == id).cloned())
     }
 
     /// Whether every organization is shown together.

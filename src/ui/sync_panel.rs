@@ -7,7 +7,13 @@ use super::actions;
 use super::secrets;
 use super::state::AppState;
 use crate::domain::range::RANGE_CHOICES;
-use crate::domain::time::iso_utc;
+use crate::domain::time::{iso_utc, Date};
+
+/// `2026-12-04 14:32 UTC`.
+fn when(unix: i64) -> String {
+    let iso = iso_utc(unix);
+    format!("{} {} UTC", &iso[..10], &iso[11..16])
+}
 
 /// Controls for the selected organization.
 #[component]
@@ -36,9 +42,15 @@ pub fn SyncPanel() -> impl IntoView {
                     "Removed; its history is kept and it is no longer synced."
                         .to_owned()
                 }
-                (_, _, Some(mark)) => {
-                    format!("Last synced {}.", iso_utc(mark.at))
-                }
+                (_, _, Some(mark)) if !mark.complete => format!(
+                    "Last synced {}, incomplete: totals may be missing data.",
+                    when(mark.at)
+                ),
+                (_, _, Some(mark)) => format!(
+                    "Last synced {}; data from {}.",
+                    when(mark.at),
+                    Date::from_unix(mark.from)
+                ),
                 (_, _, None) => "Not synced yet.".to_owned(),
             })
     };
@@ -48,7 +60,7 @@ pub fn SyncPanel() -> impl IntoView {
             <label>"Range "
                 <select id="range" on:change=move |ev| {
                     if let Ok(days) = event_target_value(&ev).parse() {
-                        state.range_days.set(days);
+                        leptos::task::spawn_local(actions::choose_range(state, days));
                     }
                 }>
                     {RANGE_CHOICES.iter().map(|days| {

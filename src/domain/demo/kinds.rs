@@ -106,10 +106,10 @@ pub(super) fn other_kinds(
     first_day: i64,
     days: u32,
 ) -> Vec<UsageRecord> {
-    let mut rng = Rng(0x6B69_6E64_7321);
     let mut rows = Vec::new();
     for day in 0..i64::from(days) {
         let start = first_day + day * DAY;
+        let mut rng = Rng::for_day(0x6B69_6E64_7321, start);
         for use_ in &USES {
             let n = use_.per_day * rng.percent(60, 140) / 100;
             if n == 0 {
@@ -131,15 +131,15 @@ pub(super) fn other_kinds(
                 service_tier: None,
                 size: use_.size.map(str::to_owned),
                 source: use_.size.map(|_| "image.generation".to_owned()),
-                counts: counts(use_.kind, n, day as u64, &mut rng),
+                counts: counts(use_.kind, n, start, &mut rng),
             });
         }
     }
     rows
 }
 
-/// The counts of `n` uses of `kind` on day `day` of the period.
-fn counts(kind: UsageKind, n: u64, day: u64, rng: &mut Rng) -> TokenCounts {
+/// The counts of `n` uses of `kind` on the day starting at `start`.
+fn counts(kind: UsageKind, n: u64, start: i64, rng: &mut Rng) -> TokenCounts {
     let mut counts = TokenCounts::default();
     match kind {
         UsageKind::Embeddings | UsageKind::Moderations => {
@@ -160,6 +160,7 @@ fn counts(kind: UsageKind, n: u64, day: u64, rng: &mut Rng) -> TokenCounts {
         }
         // Storage grows through the period: a level, not a daily flow.
         UsageKind::VectorStores => {
+            let day = (start.div_euclid(DAY) - 20_454).max(0) as u64;
             counts.usage_bytes = 250_000_000 + day * 3_000_000;
         }
         UsageKind::CodeInterpreterSessions => counts.sessions = n,

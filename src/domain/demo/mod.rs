@@ -166,6 +166,14 @@ const PROFILES: [Profile; 8] = [
 pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
+    /// A generator for the day starting at `start`.
+    pub(crate) fn for_day(seed: u64, start: i64) -> Rng {
+        let day = start.div_euclid(DAY) as u64;
+        let mut rng = Rng(seed ^ day.wrapping_mul(0xA076_1D64_78BD_642F));
+        rng.next();
+        rng
+    }
+
     pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
@@ -238,13 +246,15 @@ pub fn demo_org(connection_id: &str, last_day: Date, days: u32) -> DemoOrg {
         .collect();
 
     let mut usage = Vec::new();
-    let mut rng = Rng(0x6B65_796D_6574_6572);
     for day in 0..i64::from(days) {
         let start = first_day + day * DAY;
+        // Each day draws from its own seed, so a day looks the same
+        // whatever period it is generated in (the demo and the mock agree).
+        let mut rng = Rng::for_day(0x6B65_796D_6574_6572, start);
         // Weekdays are busier, and the organization grows over the period.
         let weekday = (start / DAY + 3).rem_euclid(7);
         let weekly = if weekday >= 5 { 55 } else { 100 };
-        let growth = 70 + 30 * day as u64 / u64::from(days.max(1));
+        let growth = growth(start);
         for profile in &PROFILES {
             let shares: u32 = profile.models.iter().map(|m| m.1).sum();
             for (model, share, batch) in profile.models {
@@ -303,6 +313,12 @@ pub fn demo_org(connection_id: &str, last_day: Date, days: u32) -> DemoOrg {
     }
 }
 
+/// Usage grows through 2026 and levels off after: percent of full.
+fn growth(start: i64) -> u64 {
+    let since = start.div_euclid(DAY) - 20_454; // 2026-01-01
+    70 + 30 * since.clamp(0, 365) as u64 / 365
+}
+
 fn counts(rng: &mut Rng, requests: u64, profile: &Profile) -> TokenCounts {
     let input =
         requests * profile.tokens_per_request * rng.percent(85, 115) / 100;
@@ -344,5 +360,54 @@ pub(crate) fn record(
         size: None,
         source: None,
         counts,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_day_is_the_same_whatever_period_it_is_generated_in() {
+        let last = Date {
+            year: 2026,
+            month: 6,
+            day: 30,
+        };
+        let short = demo_org("c", last, 30);
+        let long = demo_org("c", last, 120);
+        let from = last.to_unix() - 29 * DAY;
+        let recent: Vec<&UsageRecord> =
+            long.usage.iter().filter(|r| r.start_time >= from).collect();
+        assert_eq!(recent.len(), short.usage.len());
+        assert!(recent.iter().zip(&short.usage).all(|(a, b)| *a == b));
+    }
+
+    #[test]
+    fn the_demo_has_what_newcomers_should_see() {
+        let last = Date {
+            year: 2026,
+            month: 6,
+            day: 30,
+        };
+        let org = demo_org("c", last, 90);
+        assert!(org.projects.len() >= 3 && org.keys.len() >= 8);
+        assert!(org.keys.iter().any(|k| !k.name.is_ascii()));
+        let used = |id: &str| {
+            org.usage
+                .iter()
+                .any(|r| r.api_key_id.as_deref() == Some(id))
+        };
+        assert!(org.keys.iter().any(|k| !used(&k.id)), "a key without usage");
+        assert!(
+            org.usage.iter().any(|r| r.api_key_id.is_none()),
+            "unattributed"
+        );
+        assert!(org.usage.iter().any(|r| r.batch == Some(true)));
+        assert!(org.usage.iter().any(|r| r.counts.cached_input > 0));
+        let days: std::collections::BTreeSet<i64> =
+            org.usage.iter().map(|r| r.start_time).collect();
+        assert_eq!(days.len(), 90);
+        assert!(!org.costs.is_empty());
     }
 }
