@@ -20,33 +20,34 @@ pub async fn sync(
     limiter: &Limiter,
     tracker: &Tracker,
 ) -> Result<(), SyncError> {
-    tracker.say("Listing projects, API keys and people…");
     let projects = retrying(limiter, tracker, "Projects", || {
         client.projects(connection_id)
-    })
-    .await?;
-
-    let keys = try_join_all(projects.iter().map(|project| {
-        retrying(limiter, tracker, "API keys", move || {
-            client.api_keys(connection_id, &project.id)
-        })
-    }))
-    .await?;
+    });
     // People only name usage; a listing this API refuses costs nothing
     // but those names.
-    let accounts = join_all(projects.iter().map(|project| {
-        retrying(limiter, tracker, "Service accounts", move || {
-            client.service_accounts(connection_id, &project.id)
-        })
-    }))
-    .await;
-    let users =
+    let users = async {
         retrying(limiter, tracker, "Users", || client.users(connection_id))
             .await
             .unwrap_or_else(|error| {
                 log::warn!("listing users failed: {error:?}");
                 Vec::new()
-            });
+            })
+    };
+    let (projects, users) = futures::join!(projects, users);
+    let projects = projects?;
+
+    let keys = try_join_all(projects.iter().map(|project| {
+        retrying(limiter, tracker, "API keys", move || {
+            client.api_keys(connection_id, &project.id)
+        })
+    }));
+    let accounts = join_all(projects.iter().map(|project| {
+        retrying(limiter, tracker, "Service accounts", move || {
+            client.service_accounts(connection_id, &project.id)
+        })
+    }));
+    let (keys, accounts) = futures::join!(keys, accounts);
+    let keys = keys?;
 
     let keys: Vec<_> = keys.into_iter().flatten().collect();
     let mut people: Vec<Person> = users;

@@ -101,9 +101,6 @@ pub async fn run(
     tracker: Tracker,
 ) -> Result<(Connection, Report), SyncError> {
     let limiter = Limiter::new(MAX_IN_FLIGHT);
-    directory::sync(db, client, &connection.id, now, &limiter, &tracker)
-        .await?;
-
     let positions = db.positions(&connection.id).await?;
     let fetches = plan(now, Windows::default(), |stream| {
         positions
@@ -113,8 +110,9 @@ pub async fn run(
     });
     tracker.plan(fetches.iter().map(Fetch::pages).sum());
 
+    // Usage does not wait for the listings: both share the limiter.
     let by_key = Rc::new(std::cell::Cell::new(connection.costs_by_key));
-    let outcomes = join_all(fetches.iter().map(|fetch| {
+    let streams = join_all(fetches.iter().map(|fetch| {
         let context = stream::Context {
             db,
             client,
@@ -124,8 +122,11 @@ pub async fn run(
             costs_by_key: by_key.clone(),
         };
         async move { (fetch.stream, stream::fetch(context, *fetch).await) }
-    }))
-    .await;
+    }));
+    let listings =
+        directory::sync(db, client, &connection.id, now, &limiter, &tracker);
+    let (listed, outcomes) = futures::join!(listings, streams);
+    listed?;
 
     let mut report = Report::default();
     for (stream, outcome) in outcomes {
