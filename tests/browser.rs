@@ -380,3 +380,40 @@ async fn a_page_and_the_position_it_completes_are_stored_together() {
     assert_eq!(data.costs.len(), org.costs.len());
     drop_db(db, &name).await;
 }
+
+mod progress {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use keymeter::sync::Tracker;
+    use wasm_bindgen_test::*;
+
+    fn tracker() -> (Tracker, Rc<RefCell<String>>) {
+        let shown = Rc::new(RefCell::new(String::new()));
+        let sink = shown.clone();
+        let tracker = Tracker::new(move |text| *sink.borrow_mut() = text);
+        (tracker, shown)
+    }
+
+    #[wasm_bindgen_test]
+    fn one_stream_resuming_keeps_another_streams_wait_on_show() {
+        let (tracker, shown) = tracker();
+        tracker.plan(10);
+        tracker.start("Completions");
+        tracker.start("Embeddings");
+        tracker.waiting("Completions", 2);
+        tracker.waiting("Embeddings", 1);
+        assert!(shown.borrow().contains("1 more waiting"), "{shown:?}");
+        tracker.resumed("Embeddings");
+        assert_eq!(
+            *shown.borrow(),
+            "Completions: waiting 2 s before trying again… (page 0 of 10)"
+        );
+        tracker.resumed("Completions");
+        tracker.page_done();
+        assert_eq!(
+            *shown.borrow(),
+            "Fetching Completions and Embeddings… (page 1 of 10)"
+        );
+    }
+}

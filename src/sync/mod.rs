@@ -126,9 +126,15 @@ pub async fn run(
     let listings =
         directory::sync(db, client, &connection.id, now, &limiter, &tracker);
     let (listed, outcomes) = futures::join!(listings, streams);
-    listed?;
+    // A cancelled sync is reported as such, whichever step noticed first.
+    if !client.is_cancelled() {
+        listed?;
+    }
 
-    let mut report = Report::default();
+    let mut report = Report {
+        cancelled: client.is_cancelled(),
+        ..Report::default()
+    };
     for (stream, outcome) in outcomes {
         match outcome {
             Outcome::Done(pages) => report.pages += pages,

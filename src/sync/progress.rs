@@ -11,8 +11,9 @@ struct State {
     total: u32,
     /// Streams being fetched now, by label.
     active: BTreeMap<String, ()>,
-    /// A backoff under way: what waits, and for how many seconds.
-    waiting: Option<(String, u64)>,
+    /// Backoffs under way: seconds to wait, by the stream that waits.
+    /// Kept per stream so one stream resuming does not hide another's wait.
+    waiting: BTreeMap<String, u64>,
 }
 
 /// Shared by a sync's streams; every change is reported as one sentence.
@@ -61,12 +62,15 @@ impl Tracker {
     }
 
     pub fn waiting(&self, label: &str, seconds: u64) {
-        self.state.borrow_mut().waiting = Some((label.to_owned(), seconds));
+        self.state
+            .borrow_mut()
+            .waiting
+            .insert(label.to_owned(), seconds);
         self.emit();
     }
 
-    pub fn resumed(&self) {
-        self.state.borrow_mut().waiting = None;
+    pub fn resumed(&self, label: &str) {
+        self.state.borrow_mut().waiting.remove(label);
         self.emit();
     }
 
@@ -74,15 +78,31 @@ impl Tracker {
         let text = {
             let state = self.state.borrow();
             let pages = format!("page {} of {}", state.done, state.total);
-            match &state.waiting {
-                Some((label, seconds)) => format!(
-                    "{label}: waiting {seconds} s before trying again… \
-                     ({pages})"
-                ),
+            match state.waiting.iter().next() {
+                Some((label, seconds)) => {
+                    let others = match state.waiting.len() - 1 {
+                        0 => String::new(),
+                        n => format!(", {n} more waiting"),
+                    };
+                    format!(
+                        "{label}: waiting {seconds} s before trying \
+                         again… ({pages}{others})"
+                    )
+                }
                 None => {
                     let names: Vec<&str> =
                         state.active.keys().map(String::as_str).collect();
-                    format!("Fetching {}… ({pages})", names.join(", "))
+                    let shown = match names.len() {
+                        0 => "the last pages".to_owned(),
+                        1 | 2 => names.join(" and "),
+                        more => format!(
+                            "{}, {} and {} more",
+                            names[0],
+                            names[1],
+                            more - 2
+                        ),
+                    };
+                    format!("Fetching {shown}… ({pages})")
                 }
             }
         };

@@ -73,7 +73,7 @@ where
         log::warn!("{label}: {error:?}; trying again in {wait:?}");
         tracker.waiting(label, wait.as_secs_f64().ceil() as u64);
         sleep(wait.as_millis() as u32).await;
-        tracker.resumed();
+        tracker.resumed(label);
     }
 }
 

@@ -77,7 +77,13 @@ pub async fn select(state: AppState, id: String) {
             Err(error) => return report(state, error),
         }
     }
+    // Loads can overlap when the user switches quickly: the last choice
+    // wins, and an older load that finishes later is dropped.
+    if state.selected.get_untracked().as_deref() != Some(id.as_str()) {
+        return;
+    }
     state.data.set(data);
+    state.loaded.set(Some(id.clone()));
     if let Err(error) = db.set_setting(SELECTED, &id).await {
         report(state, error);
     }
@@ -200,9 +206,8 @@ pub async fn run_sync(state: AppState) {
         state.progress.set(Some(format!("{label}: {text}")));
     });
     let result = sync::run(&db, &client, &connection, now(), tracker).await;
-    state.progress.set(None);
     state.cancel.set_value(None);
-    match result {
+    let notice = match result {
         Ok((updated, report)) => {
             state.replace_connection(updated);
             let (text, problem) = report.message();
@@ -210,12 +215,11 @@ pub async fn run_sync(state: AppState) {
             for (stream, error) in &report.problems {
                 log::warn!("{}: {error:?}", stream.label());
             }
-            let notice = if problem {
+            if problem {
                 Notice::error(text)
             } else {
                 Notice::info(text)
-            };
-            state.notice.set(Some(notice));
+            }
         }
         Err(error) => {
             log::warn!("sync failed: {error:?}");
@@ -227,14 +231,16 @@ pub async fn run_sync(state: AppState) {
                     all.remove(&connection.id);
                 });
             }
-            let text = format!("{}: {error}", connection.label);
-            state.notice.set(Some(Notice::error(text)));
+            Notice::error(format!("{}: {error}", connection.label))
         }
-    }
+    };
     // The user may have switched to another organization meanwhile.
     if state.selected.get_untracked().as_deref() == Some(&connection.id) {
-        select(state, connection.id).await;
+        select(state, connection.id.clone()).await;
     }
+    // Said last, so that "finished" means the page shows the new data.
+    state.progress.set(None);
+    state.notice.set(Some(notice));
 }
 
 /// Stores the demo organization (replacing an older copy) and shows it.

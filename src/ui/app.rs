@@ -26,7 +26,7 @@ pub fn App() -> impl IntoView {
             <h1>"keymeter"</h1>
             <ConnectionPicker/>
         </header>
-        <main>
+        <main data-loaded=move || state.loaded.get()>
             <NoticeBar/>
             <Show when=move || state.adding.get()>
                 <ConnectForm/>

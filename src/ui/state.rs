@@ -73,6 +73,8 @@ pub struct AppState {
     pub selected: RwSignal<Option<String>>,
     /// What is stored for the selected connection.
     pub data: RwSignal<OrgData>,
+    /// Which selection `data` belongs to, once loaded.
+    pub loaded: RwSignal<Option<String>>,
     /// Admin keys by connection id, in memory only.
     pub secrets: RwSignal<HashMap<String, Secret>>,
     pub notice: RwSignal<Option<Notice>>,
@@ -93,6 +95,7 @@ impl AppState {
             connections: RwSignal::new(Vec::new()),
             selected: RwSignal::new(None),
             data: RwSignal::new(OrgData::default()),
+            loaded: RwSignal::new(None),
             secrets: RwSignal::new(HashMap::new()),
             notice: RwSignal::new(None),
             progress: RwSignal::new(None),

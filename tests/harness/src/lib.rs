@@ -10,5 +10,7 @@ pub mod mock;
 mod server;
 pub mod static_site;
 
-pub use mock::{start, start_on, MockConfig, MockServer, RecordedRequest};
+pub use mock::{
+    start, start_on, Fault, FaultKind, MockConfig, MockServer, RecordedRequest,
+};
 pub use static_site::{serve_dir, StaticServer};

@@ -51,7 +51,10 @@ async fn main() -> ExitCode {
     println!("  API base URL:  {}", server.base_url());
     println!("  without CORS:  {}", server.nocors_base_url());
     println!("  admin key:     {}", server.admin_key());
-    println!("  request log:   http://{}/__mock/requests", server.addr());
+    let addr = server.addr();
+    println!("  request log:   http://{addr}/__mock/requests");
+    println!("  faults:        http://{addr}/__mock/faults (POST, DELETE)");
+    println!("  latency:       http://{addr}/__mock/latency?ms=N (POST)");
     println!("Press Ctrl-C to stop.");
     // The server runs on its own task; Ctrl-C ends the whole process,
     // and there is nothing to save on the way out.

@@ -22,9 +22,13 @@ pub(crate) async fn authorize(
     request: Request,
     next: Next,
 ) -> Response {
-    // Usage and management endpoints need different scopes, and OpenAI
-    // names the missing one; the app relies on that wording.
-    let scope = if request.uri().path().contains("/organization/usage/") {
+    // Usage (costs included) and management endpoints need different
+    // scopes, and OpenAI names the missing one; the app relies on that
+    // wording.
+    let path = request.uri().path();
+    let scope = if path.contains("/organization/usage/")
+        || path.ends_with("/organization/costs")
+    {
         "api.usage.read"
     } else {
         "api.management.read"

@@ -12,6 +12,7 @@ use serde_json::json;
 pub(crate) struct ApiFailure {
     status: StatusCode,
     message: String,
+    kind: &'static str,
     param: Option<&'static str>,
     code: Option<&'static str>,
 }
@@ -21,6 +22,7 @@ impl ApiFailure {
         ApiFailure {
             status,
             message: message.into(),
+            kind: "invalid_request_error",
             param: None,
             code: None,
         }
@@ -37,8 +39,23 @@ impl ApiFailure {
         }
     }
 
+    /// OpenAI's answer to a path it does not serve, which is also how an
+    /// older API answers for an endpoint it does not have yet.
+    pub(crate) fn unknown_url(method: &str, path: &str) -> Self {
+        ApiFailure::new(
+            StatusCode::NOT_FOUND,
+            format!("Invalid URL ({method} {path})"),
+        )
+    }
+
     pub(crate) fn with_code(mut self, code: &'static str) -> Self {
         self.code = Some(code);
+        self
+    }
+
+    /// The `type` field; `invalid_request_error` unless set.
+    pub(crate) fn with_type(mut self, kind: &'static str) -> Self {
+        self.kind = kind;
         self
     }
 }
@@ -48,7 +65,7 @@ impl IntoResponse for ApiFailure {
         let body = json!({
             "error": {
                 "message": self.message,
-                "type": "invalid_request_error",
+                "type": self.kind,
                 "param": self.param,
                 "code": self.code,
             }

@@ -1,4 +1,5 @@
-//! The cursor-paged listings: projects, their API keys, and users.
+//! The cursor-paged listings: projects, their API keys and service
+//! accounts, and users.
 //!
 //! The JSON objects are built once at start, in the shape OpenAI sends,
 //! with the timestamps the demo organization does not carry made up
@@ -9,13 +10,14 @@ use std::sync::Arc;
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
-use axum::Json;
+use axum::{Extension, Json};
 use keymeter::domain::demo::{DemoOrg, User};
 use keymeter::domain::keys::{ApiKey, OwnerKind};
 use keymeter::domain::time::{Date, DAY};
 use serde_json::{json, Value};
 
 use super::error::ApiFailure;
+use super::faults::RepeatCursor;
 use super::query::Query;
 use super::Shared;
 
@@ -35,6 +37,8 @@ pub(crate) struct Listings {
     projects: Vec<Listed>,
     /// Keys by project id.
     keys: BTreeMap<String, Vec<Listed>>,
+    /// Service accounts by project id: the owners of its keys.
+    service_accounts: BTreeMap<String, Vec<Listed>>,
     users: Vec<Listed>,
 }
 
@@ -83,6 +87,7 @@ impl Listings {
                     object: key_object(org, key),
                 });
         }
+        let service_accounts = service_accounts_by_project(org);
         let users = org
             .users
             .iter()
@@ -103,9 +108,49 @@ impl Listings {
         Listings {
             projects,
             keys,
+            service_accounts,
             users,
         }
     }
+}
+
+/// Each project's service accounts: the distinct service-account owners
+/// of its keys, in key order. An account is taken as created with its
+/// first key, which the demo does not say otherwise.
+fn service_accounts_by_project(org: &DemoOrg) -> BTreeMap<String, Vec<Listed>> {
+    let mut accounts: BTreeMap<String, Vec<Listed>> = org
+        .projects
+        .iter()
+        .map(|project| (project.id.clone(), Vec::new()))
+        .collect();
+    for key in &org.keys {
+        let Some(owner) = &key.owner else { continue };
+        if owner.kind != OwnerKind::ServiceAccount {
+            continue;
+        }
+        let listed = accounts.entry(key.project_id.clone()).or_default();
+        if listed.iter().any(|account| account.id == owner.id) {
+            continue;
+        }
+        let created_at = org
+            .keys
+            .iter()
+            .filter(|k| k.owner.as_ref().is_some_and(|o| o.id == owner.id))
+            .filter_map(|k| k.created_at)
+            .min();
+        listed.push(Listed {
+            id: owner.id.clone(),
+            archived: false,
+            object: json!({
+                "object": "organization.project.service_account",
+                "id": owner.id,
+                "name": owner.name,
+                "role": "member",
+                "created_at": created_at,
+            }),
+        });
+    }
+    accounts
 }
 
 /// A key as `/projects/{id}/api_keys` lists it. `last_used_at` is the
@@ -162,6 +207,7 @@ fn key_object(org: &DemoOrg, key: &ApiKey) -> Value {
 /// `include_archived=true`.
 pub(crate) async fn projects(
     State(shared): State<Arc<Shared>>,
+    repeat: Option<Extension<RepeatCursor>>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, ApiFailure> {
     let query = Query::parse(raw.as_deref());
@@ -172,7 +218,7 @@ pub(crate) async fn projects(
         .iter()
         .filter(|project| archived || !project.archived)
         .collect();
-    page(&visible, &query)
+    page(&visible, &query, repeat.is_some())
 }
 
 /// `GET /organization/projects/{project_id}/api_keys`. The mock lists
@@ -181,31 +227,64 @@ pub(crate) async fn projects(
 pub(crate) async fn api_keys(
     State(shared): State<Arc<Shared>>,
     Path(project_id): Path<String>,
+    repeat: Option<Extension<RepeatCursor>>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, ApiFailure> {
-    let keys = shared.listings.keys.get(&project_id).ok_or_else(|| {
-        ApiFailure::new(
-            StatusCode::NOT_FOUND,
-            format!("No such project: '{project_id}'."),
-        )
-    })?;
+    let keys = shared
+        .listings
+        .keys
+        .get(&project_id)
+        .ok_or_else(|| no_such_project(&project_id))?;
     let revoked = shared.revoked();
     let keys: Vec<&Listed> =
         keys.iter().filter(|k| !revoked.contains(&k.id)).collect();
-    page(&keys, &Query::parse(raw.as_deref()))
+    page(&keys, &Query::parse(raw.as_deref()), repeat.is_some())
+}
+
+/// `GET /organization/projects/{project_id}/service_accounts`. Accounts
+/// stay listed after their keys are revoked: deleting a key does not
+/// delete its account.
+pub(crate) async fn service_accounts(
+    State(shared): State<Arc<Shared>>,
+    Path(project_id): Path<String>,
+    repeat: Option<Extension<RepeatCursor>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiFailure> {
+    let accounts = shared
+        .listings
+        .service_accounts
+        .get(&project_id)
+        .ok_or_else(|| no_such_project(&project_id))?;
+    let accounts: Vec<&Listed> = accounts.iter().collect();
+    page(&accounts, &Query::parse(raw.as_deref()), repeat.is_some())
+}
+
+fn no_such_project(project_id: &str) -> ApiFailure {
+    ApiFailure::new(
+        StatusCode::NOT_FOUND,
+        format!("No such project: '{project_id}'."),
+    )
 }
 
 /// `GET /organization/users`.
 pub(crate) async fn users(
     State(shared): State<Arc<Shared>>,
+    repeat: Option<Extension<RepeatCursor>>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, ApiFailure> {
     let users: Vec<&Listed> = shared.listings.users.iter().collect();
-    page(&users, &Query::parse(raw.as_deref()))
+    page(&users, &Query::parse(raw.as_deref()), repeat.is_some())
 }
 
 /// One page of a listing: `limit` items after the id given as `after`.
-fn page(items: &[&Listed], query: &Query) -> Result<Json<Value>, ApiFailure> {
+/// With `repeat`, the page claims more and names as its last id the
+/// cursor it was asked with (on the first page, its first id), as a
+/// server stuck in a loop would.
+fn page(
+    items: &[&Listed],
+    query: &Query,
+    repeat: bool,
+) -> Result<Json<Value>, ApiFailure> {
     let limit = query.limit(DEFAULT_LIMIT, MAX_LIMIT)?;
     let start = match query.first("after") {
         None => 0,
@@ -221,11 +300,17 @@ fn page(items: &[&Listed], query: &Query) -> Result<Json<Value>, ApiFailure> {
     };
     let end = (start + limit).min(items.len());
     let shown = &items[start..end];
+    let first_id = shown.first().map(|item| item.id.as_str());
+    let (last_id, has_more) = if repeat {
+        (query.first("after").or(first_id), true)
+    } else {
+        (shown.last().map(|item| item.id.as_str()), end < items.len())
+    };
     Ok(Json(json!({
         "object": "list",
         "data": shown.iter().map(|item| &item.object).collect::<Vec<_>>(),
-        "first_id": shown.first().map(|item| &item.id),
-        "last_id": shown.last().map(|item| &item.id),
-        "has_more": end < items.len(),
+        "first_id": first_id,
+        "last_id": last_id,
+        "has_more": has_more,
     })))
 }

@@ -1,37 +1,50 @@
-//! A local OpenAI Admin API serving the demo organization.
+//! A local OpenAI Admin API serving the demo organization: usage of
+//! every kind (daily and hourly), billed costs, and the listings.
 //!
 //! The same handlers answer under two prefixes: `/v1` behaves like OpenAI
 //! with CORS allowed for any page, and `/nocors/v1` sends no CORS headers
 //! at all, so a test can watch the browser block the reply and check the
 //! app's "could not reach the API" message. Every request is recorded, so
 //! tests can assert what the app asked for, not only what it showed.
+//! Faults and latency can be injected (see [`Fault`]) to test retries,
+//! error messages and speed against a misbehaving API.
+//!
+//! This module owns the configuration, the shared state, the handle and
+//! the routing; each endpoint family lives in its own submodule.
 
 mod access;
+mod buckets;
+mod costs;
 mod error;
+mod faults;
 mod listings;
 mod query;
 mod usage;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::io;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::extract::{OriginalUri, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use keymeter::domain::demo::{demo_org, DemoOrg};
 use keymeter::domain::time::Date;
-use keymeter::domain::usage::UsageRecord;
+use keymeter::domain::usage::UsageKind;
 use serde::Serialize;
 
 use crate::server::{self, Running};
+use costs::CostsByDay;
 use error::ApiFailure;
+use faults::Faults;
+pub use faults::{Fault, FaultKind};
 use listings::Listings;
+use usage::UsageByDay;
 
 /// The admin key the mock accepts unless told otherwise. It is not a real
 /// key and never was.
@@ -53,16 +66,24 @@ pub struct MockConfig {
     pub last_day: Date,
     /// How many days of usage end with `last_day`.
     pub days: u32,
+    /// Usage kinds whose endpoint answers 404, as an API older than them
+    /// does (`file_search_calls`, `web_search_calls`).
+    pub missing_kinds: Vec<UsageKind>,
+    /// Whether costs may be grouped by `api_key_id`, as newer API
+    /// versions allow; when false that grouping is refused with a 400.
+    pub costs_by_key: bool,
 }
 
 impl Default for MockConfig {
     /// 120 days of usage up to today (UTC), so the app's default ranges
-    /// are full.
+    /// are full; every usage kind served, costs not groupable by key.
     fn default() -> Self {
         MockConfig {
             admin_key: DEFAULT_ADMIN_KEY.to_owned(),
             last_day: Date::from_unix(now()),
             days: 120,
+            missing_kinds: Vec::new(),
+            costs_by_key: false,
         }
     }
 }
@@ -96,8 +117,13 @@ pub(crate) struct Shared {
     admin_key: String,
     org: DemoOrg,
     listings: Listings,
-    /// The demo's daily records by the UTC midnight of their day.
-    usage_by_day: BTreeMap<i64, Vec<UsageRecord>>,
+    /// The demo's daily records of each kind, by day.
+    usage: HashMap<UsageKind, UsageByDay>,
+    /// The demo's billed costs, by day.
+    costs_by_day: CostsByDay,
+    missing_kinds: Vec<UsageKind>,
+    costs_by_key: bool,
+    faults: Faults,
     log: Mutex<Vec<RecordedRequest>>,
     /// Keys deleted since the server started: gone from the listings,
     /// their past usage still served, as OpenAI does.
@@ -107,18 +133,31 @@ pub(crate) struct Shared {
 impl Shared {
     fn new(config: MockConfig) -> Self {
         let org = demo_org(CONNECTION, config.last_day, config.days);
-        let mut usage_by_day: BTreeMap<i64, Vec<UsageRecord>> = BTreeMap::new();
+        let mut usage: HashMap<UsageKind, UsageByDay> = HashMap::new();
         for record in &org.usage {
-            usage_by_day
+            usage
+                .entry(record.kind)
+                .or_default()
                 .entry(record.start_time)
                 .or_default()
                 .push(record.clone());
+        }
+        let mut costs_by_day = CostsByDay::new();
+        for cost in &org.costs {
+            costs_by_day
+                .entry(cost.start_time)
+                .or_default()
+                .push(cost.clone());
         }
         Shared {
             admin_key: config.admin_key,
             listings: Listings::new(&org, config.last_day, config.days),
             org,
-            usage_by_day,
+            usage,
+            costs_by_day,
+            missing_kinds: config.missing_kinds,
+            costs_by_key: config.costs_by_key,
+            faults: Faults::default(),
             log: Mutex::new(Vec::new()),
             revoked: Mutex::new(HashSet::new()),
         }
@@ -188,6 +227,36 @@ impl MockServer {
         self.shared.revoked().insert(key_id.to_owned());
     }
 
+    /// Answers the next `fault.times` API requests whose path contains
+    /// `fault.path_contains` as `fault.kind` says, after any faults
+    /// already pending for them. The same as `POST /__mock/faults`.
+    ///
+    /// # Panics
+    /// If the fault names a status HTTP cannot send (outside 100-999):
+    /// a mistake in the test, better caught where it is made.
+    pub fn fail(&self, fault: Fault) {
+        if let Err(reason) = self.shared.faults.add(fault) {
+            panic!("cannot inject that fault: {reason}");
+        }
+    }
+
+    /// The faults not used up yet, each with the requests it has left.
+    pub fn pending_faults(&self) -> Vec<Fault> {
+        self.shared.faults.pending()
+    }
+
+    /// Drops every pending fault. The same as `DELETE /__mock/faults`.
+    pub fn clear_faults(&self) {
+        self.shared.faults.clear();
+    }
+
+    /// Delays every API reply (preflights included) by `latency`, to
+    /// measure the app against a distant API; zero turns it off. The
+    /// same as `POST /__mock/latency?ms=N`.
+    pub fn set_latency(&self, latency: Duration) {
+        self.shared.faults.set_latency(latency);
+    }
+
     /// Stops the server and waits until it no longer listens.
     pub async fn shutdown(self) {
         self.running.shutdown().await;
@@ -212,12 +281,33 @@ pub async fn start_on(config: MockConfig, port: u16) -> io::Result<MockServer> {
     Ok(MockServer { shared, running })
 }
 
-/// The whole site: the API twice (with and without CORS) and the log.
+/// The whole site: the API twice (with and without CORS), the log and
+/// the fault controls.
+///
+/// Layers, outermost first: the log (so it sees what was finally sent),
+/// the latency, CORS (so faulted replies stay readable by the page), the
+/// faults, then the key check inside [`api`].
 fn router(shared: Arc<Shared>) -> Router {
     let with_cors = api(shared.clone())
+        .layer(middleware::from_fn_with_state(
+            shared.clone(),
+            faults::inject,
+        ))
         .layer(middleware::from_fn(access::cors))
+        .layer(middleware::from_fn_with_state(
+            shared.clone(),
+            faults::delay,
+        ))
         .layer(middleware::from_fn_with_state(shared.clone(), record));
     let without_cors = api(shared.clone())
+        .layer(middleware::from_fn_with_state(
+            shared.clone(),
+            faults::inject,
+        ))
+        .layer(middleware::from_fn_with_state(
+            shared.clone(),
+            faults::delay,
+        ))
         .layer(middleware::from_fn_with_state(shared.clone(), record));
     Router::new()
         .nest("/v1", with_cors)
@@ -226,6 +316,13 @@ fn router(shared: Arc<Shared>) -> Router {
             "/__mock/requests",
             get(list_requests).delete(clear_requests),
         )
+        .route(
+            "/__mock/faults",
+            get(faults::list_faults)
+                .post(faults::add_fault)
+                .delete(faults::clear_faults),
+        )
+        .route("/__mock/latency", post(faults::set_latency))
         .with_state(shared)
 }
 
@@ -237,8 +334,13 @@ fn api(shared: Arc<Shared>) -> Router<Arc<Shared>> {
             "/organization/projects/{project_id}/api_keys",
             get(listings::api_keys),
         )
+        .route(
+            "/organization/projects/{project_id}/service_accounts",
+            get(listings::service_accounts),
+        )
         .route("/organization/users", get(listings::users))
         .route("/organization/usage/{kind}", get(usage::usage))
+        .route("/organization/costs", get(costs::costs))
         .fallback(unknown_endpoint)
         .layer(middleware::from_fn_with_state(shared, access::authorize))
 }
@@ -274,10 +376,7 @@ async fn unknown_endpoint(
     method: Method,
     OriginalUri(uri): OriginalUri,
 ) -> ApiFailure {
-    ApiFailure::new(
-        StatusCode::NOT_FOUND,
-        format!("Invalid URL ({method} {})", uri.path()),
-    )
+    ApiFailure::unknown_url(method.as_str(), uri.path())
 }
 
 /// `GET /__mock/requests`: the log as JSON, for poking at by hand. Any page

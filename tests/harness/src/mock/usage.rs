@@ -1,72 +1,171 @@
-//! `GET /organization/usage/completions`: the demo's daily records cut
-//! into buckets, regrouped and summed the way OpenAI does.
+//! `GET /organization/usage/{kind}` for every kind keymeter knows: the
+//! demo's daily rows (or their hourly split) cut into buckets, regrouped
+//! and summed the way OpenAI does.
 //!
-//! Only daily buckets are served, because the demo only has daily data.
-//! The first bucket starts at `start_time` and the following ones on UTC
-//! midnights; a first bucket that starts mid-day holds that whole day,
-//! since daily data cannot be split.
+//! Each kind answers with its own result object: only its count fields,
+//! and only the grouping fields it accepts in `group_by`, null unless
+//! grouped by. Daily buckets hold the demo's daily rows; hourly buckets
+//! hold `split_into_hours` of them, so both widths agree exactly.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
-use axum::extract::{Path, RawQuery, State};
-use axum::http::StatusCode;
-use axum::Json;
+use axum::extract::{OriginalUri, Path, RawQuery, State};
+use axum::{Extension, Json};
+use keymeter::domain::demo::split_into_hours;
 use keymeter::domain::time::{day_start, DAY};
-use keymeter::domain::usage::{TokenCounts, UsageRecord};
-use serde_json::{json, Value};
+use keymeter::domain::usage::{TokenCounts, UsageKind, UsageRecord};
+use serde_json::{Map, Value};
 
+use super::buckets::{Page, Span, Width};
 use super::error::ApiFailure;
+use super::faults::RepeatCursor;
 use super::query::Query;
-use super::{now, Shared};
+use super::Shared;
 
-/// The grouping fields completions usage accepts, in reply order.
-const GROUP_FIELDS: [&str; 6] = [
-    "project_id",
-    "user_id",
-    "api_key_id",
-    "model",
-    "batch",
-    "service_tier",
-];
+/// Daily buckets: 7 per page unless `limit` says otherwise, at most 31.
+const DAILY: Width = Width {
+    name: "1d",
+    seconds: DAY,
+    default_limit: 7,
+    max_limit: 31,
+};
 
-/// Buckets per page unless `limit` says otherwise, and the most allowed.
-const DEFAULT_LIMIT: usize = 7;
-const MAX_LIMIT: usize = 31;
+/// Hourly buckets: a day per page by default, a week at most.
+const HOURLY: Width = Width {
+    name: "1h",
+    seconds: 3600,
+    default_limit: 24,
+    max_limit: 168,
+};
 
-/// Marks the mock's page cursors; the rest is the next bucket's start.
-const CURSOR_PREFIX: &str = "mockpage_";
+/// The demo's daily rows of each kind, by the UTC midnight of their day.
+pub(crate) type UsageByDay = BTreeMap<i64, Vec<UsageRecord>>;
 
-/// What a request asks for, checked.
-struct UsageQuery {
-    end: i64,
-    limit: usize,
-    /// Where this page starts: `start`, or the bucket a cursor points to.
-    from: i64,
-    groups: Groups,
-    filters: Filters,
+/// A grouping field of some kind's results.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Dim {
+    ProjectId,
+    UserId,
+    ApiKeyId,
+    Model,
+    Batch,
+    ServiceTier,
+    Size,
+    Source,
+    VectorStoreId,
+    ContextLevel,
 }
 
-/// Which grouping fields are kept; the others come back `null`.
-#[derive(Default)]
-struct Groups {
-    project_id: bool,
-    user_id: bool,
-    api_key_id: bool,
-    model: bool,
-    batch: bool,
-    service_tier: bool,
+impl Dim {
+    const ALL: [Dim; 10] = [
+        Dim::ProjectId,
+        Dim::UserId,
+        Dim::ApiKeyId,
+        Dim::Model,
+        Dim::Batch,
+        Dim::ServiceTier,
+        Dim::Size,
+        Dim::Source,
+        Dim::VectorStoreId,
+        Dim::ContextLevel,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Dim::ProjectId => "project_id",
+            Dim::UserId => "user_id",
+            Dim::ApiKeyId => "api_key_id",
+            Dim::Model => "model",
+            Dim::Batch => "batch",
+            Dim::ServiceTier => "service_tier",
+            Dim::Size => "size",
+            Dim::Source => "source",
+            Dim::VectorStoreId => "vector_store_id",
+            Dim::ContextLevel => "context_level",
+        }
+    }
+
+    /// The field's value in `record`. The demo has no vector store ids
+    /// or search context levels, so those are always null.
+    fn value(self, record: &UsageRecord) -> Value {
+        let text = |value: &Option<String>| {
+            value.clone().map_or(Value::Null, Value::String)
+        };
+        match self {
+            Dim::ProjectId => text(&record.project_id),
+            Dim::UserId => text(&record.user_id),
+            Dim::ApiKeyId => text(&record.api_key_id),
+            Dim::Model => text(&record.model),
+            Dim::Batch => record.batch.map_or(Value::Null, Value::Bool),
+            Dim::ServiceTier => text(&record.service_tier),
+            Dim::Size => text(&record.size),
+            Dim::Source => text(&record.source),
+            Dim::VectorStoreId | Dim::ContextLevel => Value::Null,
+        }
+    }
 }
 
-/// The grouping values of one result row.
-#[derive(Clone, PartialEq)]
-struct GroupKey {
-    project_id: Option<String>,
-    user_id: Option<String>,
-    api_key_id: Option<String>,
-    model: Option<String>,
-    batch: Option<bool>,
-    service_tier: Option<String>,
+/// The grouping fields `kind` accepts, in reply order.
+fn dims(kind: UsageKind) -> &'static [Dim] {
+    use Dim::*;
+    match kind {
+        UsageKind::Completions => {
+            &[ProjectId, UserId, ApiKeyId, Model, Batch, ServiceTier]
+        }
+        UsageKind::Embeddings
+        | UsageKind::Moderations
+        | UsageKind::AudioSpeeches
+        | UsageKind::AudioTranscriptions => {
+            &[ProjectId, UserId, ApiKeyId, Model]
+        }
+        UsageKind::Images => {
+            &[ProjectId, UserId, ApiKeyId, Model, Size, Source]
+        }
+        UsageKind::VectorStores | UsageKind::CodeInterpreterSessions => {
+            &[ProjectId]
+        }
+        UsageKind::FileSearchCalls => {
+            &[ProjectId, UserId, ApiKeyId, VectorStoreId]
+        }
+        UsageKind::WebSearchCalls => {
+            &[ProjectId, UserId, ApiKeyId, Model, ContextLevel]
+        }
+    }
+}
+
+/// A count field of a result and where its value comes from.
+type Count = (&'static str, fn(&TokenCounts) -> u64);
+
+const REQUESTS: Count = ("num_model_requests", |c| c.requests);
+const INPUT: Count = ("input_tokens", |c| c.input);
+
+/// The count fields `kind` answers with.
+fn counts(kind: UsageKind) -> &'static [Count] {
+    match kind {
+        UsageKind::Completions => &[
+            INPUT,
+            ("output_tokens", |c| c.output),
+            ("input_cached_tokens", |c| c.cached_input),
+            ("input_audio_tokens", |c| c.input_audio),
+            ("output_audio_tokens", |c| c.output_audio),
+            REQUESTS,
+        ],
+        UsageKind::Embeddings | UsageKind::Moderations => &[INPUT, REQUESTS],
+        UsageKind::Images => &[("images", |c| c.images), REQUESTS],
+        UsageKind::AudioSpeeches => {
+            &[("characters", |c| c.characters), REQUESTS]
+        }
+        UsageKind::AudioTranscriptions => {
+            &[("seconds", |c| c.seconds), REQUESTS]
+        }
+        UsageKind::VectorStores => &[("usage_bytes", |c| c.usage_bytes)],
+        UsageKind::CodeInterpreterSessions => {
+            &[("num_sessions", |c| c.sessions)]
+        }
+        UsageKind::FileSearchCalls => &[("num_requests", |c| c.calls)],
+        UsageKind::WebSearchCalls => &[REQUESTS, ("num_requests", |c| c.calls)],
+    }
 }
 
 /// The `project_ids`, `user_ids`, `api_key_ids` and `models` filters; an
@@ -78,147 +177,88 @@ struct Filters {
     models: HashSet<String>,
 }
 
-/// `GET /organization/usage/{kind}`; only `completions` has data.
+/// `GET /organization/usage/{kind}`. A kind the mock does not know, or
+/// one configured as missing, answers 404 as an older API would.
 pub(crate) async fn usage(
     State(shared): State<Arc<Shared>>,
     Path(kind): Path<String>,
+    OriginalUri(uri): OriginalUri,
+    repeat: Option<Extension<RepeatCursor>>,
     RawQuery(raw): RawQuery,
-) -> Result<Json<Value>, ApiFailure> {
-    if kind != "completions" {
-        return Err(ApiFailure::new(
-            StatusCode::NOT_FOUND,
-            format!(
-                "The mock API serves only completions usage, not '{kind}'."
-            ),
-        ));
-    }
-    let query = UsageQuery::parse(&Query::parse(raw.as_deref()))?;
+) -> Result<Json<Page<Value>>, ApiFailure> {
+    let kind = UsageKind::from_path(&kind)
+        .filter(|kind| !shared.missing_kinds.contains(kind))
+        .ok_or_else(|| ApiFailure::unknown_url("GET", uri.path()))?;
+    let query = Query::parse(raw.as_deref());
+    let span = Span::parse(&query, &[&DAILY, &HOURLY])?;
+    let grouped = groups(kind, &query.all("group_by"))?;
+    let filters = Filters::parse(&query);
+    let empty = UsageByDay::new();
+    let by_day = shared.usage.get(&kind).unwrap_or(&empty);
+    let hourly = span.width().name == HOURLY.name;
 
-    let mut buckets = Vec::new();
-    let mut from = query.from;
-    while from < query.end && buckets.len() < query.limit {
-        let to = day_start(from) + DAY;
-        let records = shared
-            .usage_by_day
-            .get(&day_start(from))
-            .map_or(&[][..], Vec::as_slice);
-        buckets.push(json!({
-            "object": "bucket",
-            "start_time": from,
-            "end_time": to,
-            "results": results(records, &query),
-        }));
-        from = to;
-    }
-    let has_more = from < query.end;
-    Ok(Json(json!({
-        "object": "page",
-        "data": buckets,
-        "has_more": has_more,
-        "next_page": has_more.then(|| format!("{CURSOR_PREFIX}{from}")),
-    })))
-}
-
-impl UsageQuery {
-    fn parse(query: &Query) -> Result<Self, ApiFailure> {
-        let start = query.int("start_time")?.ok_or_else(|| {
-            ApiFailure::bad_param(
-                "start_time",
-                "Missing required parameter: 'start_time'.",
-            )
-        })?;
-        let end = query.int("end_time")?.unwrap_or_else(now);
-        if end <= start {
-            return Err(ApiFailure::bad_param(
-                "end_time",
-                "Invalid 'end_time': it must be after 'start_time'.",
-            ));
-        }
-        match query.first("bucket_width").unwrap_or("1d") {
-            "1d" => {}
-            "1h" | "1m" => {
-                return Err(ApiFailure::bad_param(
-                    "bucket_width",
-                    "The mock API serves only bucket_width=1d: its data is \
-                     daily.",
-                ))
+    // A page of hours mostly falls on one or two days: split each day
+    // once rather than once per bucket.
+    let mut split_day: Option<(i64, Vec<Vec<UsageRecord>>)> = None;
+    let page = span.page(repeat.is_some(), |from, _| {
+        let day = day_start(from);
+        let days_rows = by_day.get(&day).map_or(&[][..], Vec::as_slice);
+        let rows = if hourly {
+            if split_day.as_ref().is_none_or(|(at, _)| *at != day) {
+                split_day = Some((day, hours_of(days_rows)));
             }
-            other => {
-                return Err(ApiFailure::bad_param(
-                    "bucket_width",
-                    format!(
-                        "Invalid 'bucket_width': '{other}'. Expected one of \
-                         1m, 1h, 1d."
-                    ),
-                ))
-            }
-        }
-        let limit = query.limit(DEFAULT_LIMIT, MAX_LIMIT)?;
-        let from = match query.first("page") {
-            None => start,
-            Some(cursor) => cursor
-                .strip_prefix(CURSOR_PREFIX)
-                .and_then(|at| at.parse::<i64>().ok())
-                .filter(|at| (start + 1..end).contains(at))
-                .ok_or_else(|| {
-                    ApiFailure::bad_param(
-                        "page",
-                        "Invalid 'page': not a cursor from this query.",
-                    )
-                })?,
+            let hours = split_day.as_ref().map(|(_, hours)| hours);
+            let hour = ((from - day) / HOURLY.seconds) as usize;
+            hours.map_or(&[][..], |hours| hours[hour].as_slice())
+        } else {
+            days_rows
         };
-        Ok(UsageQuery {
-            end,
-            limit,
-            from,
-            groups: Groups::parse(&query.all("group_by"))?,
-            filters: Filters::parse(query),
-        })
-    }
+        results(kind, rows, &grouped, &filters)
+    });
+    Ok(Json(page))
 }
 
-impl Groups {
-    fn parse(values: &[&str]) -> Result<Self, ApiFailure> {
-        let mut groups = Groups::default();
-        for value in values {
-            let flag = match *value {
-                "project_id" => &mut groups.project_id,
-                "user_id" => &mut groups.user_id,
-                "api_key_id" => &mut groups.api_key_id,
-                "model" => &mut groups.model,
-                "batch" => &mut groups.batch,
-                "service_tier" => &mut groups.service_tier,
-                other => return Err(unknown_group(other)),
-            };
-            *flag = true;
-        }
-        Ok(groups)
-    }
-
-    /// The row `record` falls into: its values of the kept fields.
-    fn key(&self, record: &UsageRecord) -> GroupKey {
-        fn keep<T: Clone>(kept: bool, value: &Option<T>) -> Option<T> {
-            value.clone().filter(|_| kept)
-        }
-        GroupKey {
-            project_id: keep(self.project_id, &record.project_id),
-            user_id: keep(self.user_id, &record.user_id),
-            api_key_id: keep(self.api_key_id, &record.api_key_id),
-            model: keep(self.model, &record.model),
-            batch: keep(self.batch, &record.batch),
-            service_tier: keep(self.service_tier, &record.service_tier),
+/// The rows of each of a day's 24 hours.
+fn hours_of(rows: &[UsageRecord]) -> Vec<Vec<UsageRecord>> {
+    let mut hours = vec![Vec::new(); 24];
+    for row in rows {
+        for (hour, part) in split_into_hours(row).into_iter().enumerate() {
+            hours[hour].push(part);
         }
     }
+    hours
 }
 
-fn unknown_group(value: &str) -> ApiFailure {
-    ApiFailure::bad_param(
-        "group_by",
-        format!(
-            "Invalid 'group_by': '{value}'. Expected any of {}.",
-            GROUP_FIELDS.join(", ")
-        ),
-    )
+/// The grouping fields asked for, each one checked against what `kind`
+/// accepts.
+fn groups(
+    kind: UsageKind,
+    values: &[&str],
+) -> Result<HashSet<Dim>, ApiFailure> {
+    let allowed = dims(kind);
+    let mut grouped = HashSet::new();
+    for value in values {
+        let dim = Dim::ALL.into_iter().find(|dim| dim.name() == *value);
+        match dim.filter(|dim| allowed.contains(dim)) {
+            Some(dim) => {
+                grouped.insert(dim);
+            }
+            None => {
+                let names: Vec<&str> =
+                    allowed.iter().map(|dim| dim.name()).collect();
+                return Err(ApiFailure::bad_param(
+                    "group_by",
+                    format!(
+                        "Invalid 'group_by': '{value}' is not a grouping of \
+                         {} usage. Expected any of {}.",
+                        kind.path(),
+                        names.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(grouped)
 }
 
 impl Filters {
@@ -244,34 +284,50 @@ impl Filters {
     }
 }
 
-/// The results of one bucket: its records grouped as asked, rows that
-/// became identical summed, in the order they first appear.
-fn results(records: &[UsageRecord], query: &UsageQuery) -> Vec<Value> {
-    let mut rows: Vec<(GroupKey, TokenCounts)> = Vec::new();
-    for record in records.iter().filter(|r| query.filters.admit(r)) {
-        let key = query.groups.key(record);
+/// The results of one bucket: its rows grouped as asked, rows that
+/// became identical summed, in the order they first appear. A row with
+/// nothing to count (a quiet hour of a small daily figure) is left out,
+/// as OpenAI leaves out groups without usage.
+fn results(
+    kind: UsageKind,
+    records: &[UsageRecord],
+    grouped: &HashSet<Dim>,
+    filters: &Filters,
+) -> Vec<Value> {
+    let dims = dims(kind);
+    let mut rows: Vec<(Vec<Value>, TokenCounts)> = Vec::new();
+    for record in records.iter().filter(|r| filters.admit(r)) {
+        let key: Vec<Value> = dims
+            .iter()
+            .map(|dim| {
+                if grouped.contains(dim) {
+                    dim.value(record)
+                } else {
+                    Value::Null
+                }
+            })
+            .collect();
         match rows.iter_mut().find(|(seen, _)| *seen == key) {
             Some((_, counts)) => counts.add(&record.counts),
             None => rows.push((key, record.counts)),
         }
     }
+    let counts = counts(kind);
     rows.into_iter()
-        .map(|(key, counts)| {
-            json!({
-                "object": "organization.usage.completions.result",
-                "input_tokens": counts.input,
-                "output_tokens": counts.output,
-                "input_cached_tokens": counts.cached_input,
-                "input_audio_tokens": counts.input_audio,
-                "output_audio_tokens": counts.output_audio,
-                "num_model_requests": counts.requests,
-                "project_id": key.project_id,
-                "user_id": key.user_id,
-                "api_key_id": key.api_key_id,
-                "model": key.model,
-                "batch": key.batch,
-                "service_tier": key.service_tier,
-            })
+        .filter(|(_, total)| counts.iter().any(|(_, count)| count(total) > 0))
+        .map(|(key, total)| {
+            let mut result = Map::new();
+            result.insert(
+                "object".to_owned(),
+                format!("organization.usage.{}.result", kind.path()).into(),
+            );
+            for (name, count) in counts {
+                result.insert((*name).to_owned(), count(&total).into());
+            }
+            for (dim, value) in dims.iter().zip(key) {
+                result.insert(dim.name().to_owned(), value);
+            }
+            Value::Object(result)
         })
         .collect()
 }

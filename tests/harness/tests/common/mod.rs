@@ -48,6 +48,17 @@ pub async fn send(
     target: &str,
     headers: &[(&str, &str)],
 ) -> Reply {
+    send_body(addr, method, target, headers, b"").await
+}
+
+/// Like [`send`], with `body` (and its `Content-Length`) when not empty.
+pub async fn send_body(
+    addr: SocketAddr,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Reply {
     let exchange = async {
         let mut stream = TcpStream::connect(addr).await.expect("connect");
         let mut head = format!(
@@ -57,8 +68,12 @@ pub async fn send(
         for (name, value) in headers {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
+        if !body.is_empty() {
+            head.push_str(&format!("Content-Length: {}\r\n", body.len()));
+        }
         head.push_str("\r\n");
         stream.write_all(head.as_bytes()).await.expect("send");
+        stream.write_all(body).await.expect("send the body");
         let mut raw = Vec::new();
         stream.read_to_end(&mut raw).await.expect("receive");
         raw

@@ -125,7 +125,16 @@ impl Browser {
             match probe().await {
                 Ok(value) => return value,
                 Err(last) if Instant::now() > deadline => {
-                    panic!("timed out waiting for {what}; last seen: {last}")
+                    let page = self
+                        .client
+                        .execute("return document.body.innerText", Vec::new())
+                        .await
+                        .unwrap_or_default();
+                    panic!(
+                        "timed out waiting for {what}; last seen: {last}\n\
+                         the page said:\n{}",
+                        page.as_str().unwrap_or_default()
+                    )
                 }
                 Err(_) => tokio::time::sleep(POLL).await,
             }
@@ -191,9 +200,12 @@ impl Browser {
         let Ok(Value::Array(entries)) = logs else {
             return Vec::new();
         };
+        // HTTP errors the page handles (a 400 it falls back from, a 429 it
+        // waits out) are logged by the browser as network entries; only
+        // script errors count here.
         entries
             .into_iter()
-            .filter(|e| e["level"] == "SEVERE")
+            .filter(|e| e["level"] == "SEVERE" && e["source"] != "network")
             .filter_map(|e| e["message"].as_str().map(str::to_owned))
             .collect()
     }

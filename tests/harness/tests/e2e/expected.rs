@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use keymeter::domain::demo::DemoOrg;
 use keymeter::domain::money::{group_thousands, Usd};
 use keymeter::domain::price;
+use keymeter::domain::usage::UsageRecord;
 
 /// The figures of one overview line.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -46,6 +47,17 @@ pub struct Expected {
 }
 
 pub fn expected(org: &DemoOrg, from: i64, to: i64) -> Expected {
+    expected_where(org, from, to, |_| true)
+}
+
+/// The same, counting only the rows `keep` accepts (what a sync that
+/// lost some kinds can show).
+pub fn expected_where(
+    org: &DemoOrg,
+    from: i64,
+    to: i64,
+    keep: impl Fn(&UsageRecord) -> bool,
+) -> Expected {
     let mut keys: BTreeMap<String, Line> = org
         .keys
         .iter()
@@ -54,7 +66,7 @@ pub fn expected(org: &DemoOrg, from: i64, to: i64) -> Expected {
     let mut unattributed = Line::default();
     let mut total = Line::default();
     for row in &org.usage {
-        if row.start_time < from || row.start_time >= to {
+        if row.start_time < from || row.start_time >= to || !keep(row) {
             continue;
         }
         let line = match &row.api_key_id {

@@ -7,6 +7,7 @@ mod browser;
 mod expected;
 mod keys;
 mod secrets;
+mod sync;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -25,6 +26,10 @@ struct World {
 }
 
 async fn world() -> World {
+    world_with(MockConfig::default()).await
+}
+
+async fn world_with(config: MockConfig) -> World {
     let dist = std::env::var("KEYMETER_DIST")
         .map(PathBuf::from)
         .unwrap_or_else(|_| {
@@ -40,7 +45,7 @@ async fn world() -> World {
     );
     World {
         site: serve_dir(dist, "/keymeter/").await,
-        mock: start(MockConfig::default()).await,
+        mock: start(config).await,
     }
 }
 
@@ -102,11 +107,20 @@ async fn wait_for_table(
         .await;
 }
 
-/// The `[start_time, end_time)` of the usage requests the mock saw.
-fn usage_ranges(mock: &MockServer) -> Vec<(i64, i64)> {
+/// One daily completions request the mock saw.
+#[derive(Debug)]
+struct UsageRequest {
+    start: i64,
+    end: i64,
+    page: Option<String>,
+}
+
+/// The daily completions requests the mock saw, oldest first.
+fn daily_completions(mock: &MockServer) -> Vec<UsageRequest> {
     mock.requests()
         .iter()
         .filter(|r| r.path.ends_with("/usage/completions"))
+        .filter(|r| r.query_values("bucket_width") == ["1d"])
         .map(|r| {
             let number = |name| {
                 r.query_values(name)
@@ -114,7 +128,11 @@ fn usage_ranges(mock: &MockServer) -> Vec<(i64, i64)> {
                     .and_then(|v| v.parse::<i64>().ok())
                     .expect("a numeric time")
             };
-            (number("start_time"), number("end_time"))
+            UsageRequest {
+                start: number("start_time"),
+                end: number("end_time"),
+                page: r.query_values("page").into_iter().next(),
+            }
         })
         .collect()
 }
@@ -161,16 +179,32 @@ async fn pick_organization(browser: &Browser, text: &str) {
         "const s = document.getElementById('connection'); \
          const o = [...s.options].find(o => o.text === {text:?}); \
          if (!o) return false; s.value = o.value; \
-         s.dispatchEvent(new Event('change', {{bubbles: true}})); return true;"
+         s.dispatchEvent(new Event('change', {{bubbles: true}})); \
+         return o.value;"
     );
+    let mut picked = String::new();
     browser
         .until(&format!("the organization {text:?}"), || async {
             match browser.js(&script).await {
-                serde_json::Value::Bool(true) => Ok(()),
+                serde_json::Value::String(value) => Ok(value),
                 other => Err(other.to_string()),
             }
         })
         .await
+        .clone_into(&mut picked);
+    // Its data is shown once the page says it loaded that selection.
+    browser
+        .until(&format!("the data of {text:?}"), || async {
+            let loaded = browser
+                .js("return document.querySelector('main').dataset.loaded || ''")
+                .await;
+            if loaded.as_str() == Some(picked.as_str()) {
+                Ok(())
+            } else {
+                Err(loaded.to_string())
+            }
+        })
+        .await;
 }
 
 async fn choose_range(browser: &Browser, days: u32) {
@@ -192,7 +226,8 @@ async fn connect_sync_download_and_reload_show_the_mocks_totals() {
         .await
         .expect("the page opens");
 
-    // Connect: the key is checked by listing projects, then a first sync.
+    // Connect: the key is checked by listing projects, then a first sync
+    // back-fills a year of daily buckets in full pages of 31.
     browser.fill("#connect-label", "Mock organization").await;
     browser.fill("#connect-key", mock.admin_key()).await;
     browser.fill("#connect-base", &mock.base_url()).await;
@@ -205,26 +240,16 @@ async fn connect_sync_download_and_reload_show_the_mocks_totals() {
         key_field.is_null(),
         "the connect form closes after connecting"
     );
-
-    // A 90-day sync takes three pages of 31 daily buckets.
-    mock.clear_requests();
-    choose_range(&browser, 90).await;
-    browser.click("#sync-run").await;
-    browser.notice_containing("Sync finished.").await;
-    let ranges = usage_ranges(&mock);
-    assert_eq!(ranges.len(), 3, "pages fetched: {:?}", mock.requests());
-    let (from, to) = ranges[0];
-    assert_eq!((to - from) / DAY, 90);
-    let pages: Vec<Vec<String>> = mock
-        .requests()
-        .iter()
-        .filter(|r| r.path.ends_with("/usage/completions"))
-        .map(|r| r.query_values("page"))
-        .collect();
+    let daily = daily_completions(&mock);
+    assert_eq!(daily.len(), 12, "365 days in pages of 31: {daily:?}");
     assert!(
-        pages[0].is_empty() && !pages[1].is_empty() && !pages[2].is_empty()
+        daily[0].page.is_none() && daily[1..].iter().all(|r| r.page.is_some())
     );
+    let to = daily[0].end;
+    assert_eq!((to - daily[0].start) / DAY, 365);
+    let from = to - 90 * DAY;
 
+    choose_range(&browser, 90).await;
     let wanted = wanted_table(&expected(mock.org(), from, to));
     wait_for_table(&browser, &wanted).await;
     assert!(wanted.contains_key("unattributed"));
@@ -232,12 +257,34 @@ async fn connect_sync_download_and_reload_show_the_mocks_totals() {
         wanted["key_demoUnused000009"][0], "0",
         "a key without usage"
     );
+    let billed: keymeter::domain::money::Usd = mock
+        .org()
+        .costs
+        .iter()
+        .filter(|c| c.start_time >= from && c.start_time < to)
+        .map(|c| c.amount)
+        .sum();
+    let shown = browser.element("#billed-total").await.text().await.unwrap();
+    assert_eq!(shown, billed.display(), "billed costs, read exactly");
     let shot = browser.screenshot("overview-after-sync").await;
     println!("screenshot: {}", shot.display());
 
-    // Syncing the same window again changes nothing.
+    // Syncing an up-to-date store again costs one request per stream and
+    // changes nothing.
+    mock.clear_requests();
     browser.click("#sync-run").await;
     browser.notice_containing("Sync finished.").await;
+    let pages = mock
+        .requests()
+        .iter()
+        .filter(|r| r.path.contains("/usage/") || r.path.ends_with("/costs"))
+        .count();
+    assert_eq!(
+        pages,
+        21,
+        "10 kinds x 2 widths + costs: {:?}",
+        mock.requests()
+    );
     wait_for_table(&browser, &wanted).await;
 
     // The CSV download holds the same numbers.

@@ -1,0 +1,91 @@
+//! Sync request economy and speed, against the mock API with 100 ms added
+//! to every reply: a one-year back-fill and an up-to-date re-sync, each
+//! beside the sequential minimum (requests x latency). Prints figures; it
+//! asserts nothing, so slow machines cannot make it flaky.
+//!
+//! Needs the bundle that `scripts/test.sh` builds into `$KEYMETER_DIST`.
+
+#[path = "../tests/e2e/browser.rs"]
+#[allow(dead_code)]
+mod browser;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use browser::Browser;
+use keymeter_harness::{serve_dir, start, MockConfig, MockServer};
+
+const LATENCY: Duration = Duration::from_millis(100);
+
+/// API requests the mock answered, listings included.
+fn api_requests(mock: &MockServer) -> usize {
+    mock.requests()
+        .iter()
+        .filter(|r| r.path.starts_with("/v1/"))
+        .count()
+}
+
+async fn timed_sync(
+    browser: &Browser,
+    mock: &MockServer,
+    click: &str,
+) -> (usize, Duration) {
+    mock.clear_requests();
+    let started = Instant::now();
+    browser.click(click).await;
+    browser.notice_containing("Sync finished.").await;
+    (api_requests(mock), started.elapsed())
+}
+
+fn report(name: &str, (requests, took): (usize, Duration)) {
+    let minimum = LATENCY * requests as u32;
+    println!(
+        "{name:<28} {requests:>5} requests  {:>7.2} s  sequential minimum \
+         {:>7.2} s  ratio {:.2} (target <= 0.30)",
+        took.as_secs_f64(),
+        minimum.as_secs_f64(),
+        took.as_secs_f64() / minimum.as_secs_f64()
+    );
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let dist = std::env::var("KEYMETER_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../../target/e2e-dist")
+        });
+    let site = serve_dir(dist, "/keymeter/").await;
+    let mock = start(MockConfig {
+        days: 365,
+        ..MockConfig::default()
+    })
+    .await;
+    mock.set_latency(LATENCY);
+    let browser = Browser::start().await;
+    browser
+        .client
+        .goto(&site.url())
+        .await
+        .expect("the page opens");
+    browser.fill("#connect-key", mock.admin_key()).await;
+    browser.fill("#connect-base", &mock.base_url()).await;
+
+    println!(
+        "sync against the mock API with {} ms per reply:",
+        LATENCY.as_millis()
+    );
+    report(
+        "one-year back-fill",
+        timed_sync(&browser, &mock, "#connect-submit").await,
+    );
+    report(
+        "up-to-date re-sync",
+        timed_sync(&browser, &mock, "#sync-run").await,
+    );
+
+    browser.quit().await;
+    site.shutdown().await;
+    mock.shutdown().await;
+}
