@@ -417,3 +417,66 @@ mod progress {
         );
     }
 }
+
+mod prices {
+    use keymeter::domain::price::{PriceEntry, PriceSource, PriceTable, Rate};
+    use keymeter::domain::time::Date;
+    use wasm_bindgen_test::*;
+
+    use super::{drop_db, open};
+
+    fn entry(model: &str, from: Option<Date>, input: &str) -> PriceEntry {
+        let mut price = PriceTable::built_in()
+            .resolve("gpt-4o", Date::new(2026, 1, 1))
+            .expect("gpt-4o is priced")
+            .price()
+            .clone();
+        price.input = Rate::per_million(input);
+        PriceEntry {
+            model: model.into(),
+            from,
+            source: PriceSource::Imported,
+            price,
+        }
+    }
+
+    #[wasm_bindgen_test]
+    async fn price_entries_survive_a_reopen_and_reset_drops_only_one_model() {
+        let name = super::db_name("prices");
+        let db = open(&name).await;
+        let june = Some(Date::new(2026, 6, 1));
+        let entries = [
+            entry("gpt-4o", None, "3"),
+            entry("gpt-4o", june, "4"),
+            entry("my-model", None, "1"),
+        ];
+        db.put_price_entries(&entries).await.expect("stored");
+        // Storing the same model and day again replaces, never adds.
+        db.put_price_entries(&[entry("gpt-4o", june, "5")])
+            .await
+            .expect("stored");
+        db.close();
+
+        let db = open(&name).await;
+        let mut stored = db.price_entries().await.expect("read back");
+        stored.sort_by(|a, b| (&a.model, a.from).cmp(&(&b.model, b.from)));
+        let inputs: Vec<(String, Option<Date>, Option<Rate>)> = stored
+            .iter()
+            .map(|e| (e.model.clone(), e.from, e.price.input))
+            .collect();
+        assert_eq!(
+            inputs,
+            [
+                ("gpt-4o".into(), None, Rate::per_million("3")),
+                ("gpt-4o".into(), june, Rate::per_million("5")),
+                ("my-model".into(), None, Rate::per_million("1")),
+            ]
+        );
+        assert_eq!(stored[0], entries[0], "every field survives");
+
+        db.reset_prices("gpt-4o").await.expect("reset");
+        let left = db.price_entries().await.expect("read back");
+        assert_eq!(left, [entries[2].clone()]);
+        drop_db(db, &name).await;
+    }
+}

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::money::Usd;
+use super::money::{parse_scaled, Usd};
 
 /// One billed amount.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -54,46 +54,7 @@ pub fn cost_day_key(connection_id: &str, start_time: i64) -> String {
 /// as an exact amount, rounding beyond picodollars half up. Negative
 /// amounts (credits) read as zero is wrong, so they are refused instead.
 pub fn parse_usd(text: &str) -> Option<Usd> {
-    let text = text.trim();
-    let (mantissa, exponent) = match text.find(['e', 'E']) {
-        Some(at) => (&text[..at], text[at + 1..].parse::<i32>().ok()?),
-        None => (text, 0),
-    };
-    let mantissa = mantissa.strip_prefix('+').unwrap_or(mantissa);
-    let (whole, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    if whole.is_empty() && frac.is_empty()
-        || !whole
-            .bytes()
-            .chain(frac.bytes())
-            .all(|b| b.is_ascii_digit())
-    {
-        return None;
-    }
-    let digits: String = format!("{whole}{frac}");
-    // The value is digits x 10^(exponent - frac.len()); scale to 1e-12.
-    let shift = exponent - frac.len() as i32 + 12;
-    let digits = digits.trim_start_matches('0');
-    if digits.is_empty() {
-        return Some(Usd::ZERO);
-    }
-    let value: u128 = if shift >= 0 {
-        let base: u128 = digits.parse().ok()?;
-        base.checked_mul(10u128.checked_pow(shift as u32)?)?
-    } else {
-        let cut = (-shift) as usize;
-        if cut > digits.len() {
-            // Less than a tenth of a picodollar.
-            return Some(Usd::ZERO);
-        }
-        let (keep, dropped) = digits.split_at(digits.len() - cut);
-        let base: u128 = if keep.is_empty() {
-            0
-        } else {
-            keep.parse().ok()?
-        };
-        base + u128::from(dropped.as_bytes()[0] >= b'5')
-    };
-    Some(Usd(value))
+    parse_scaled(text).map(|scaled| Usd(scaled.pico))
 }
 
 #[cfg(test)]
@@ -105,6 +66,16 @@ mod tests {
         let a = parse_usd("12.50").unwrap();
         let b = parse_usd("0.8958740000000000").unwrap();
         assert_eq!((a + b).to_fixed(6), "13.395874");
+    }
+
+    #[test]
+    fn a_million_billed_millionths_sum_to_exactly_one_dollar() {
+        let total: Usd = (0..1_000_000)
+            .map(|i| parse_usd(if i % 2 == 0 { "0.000001" } else { "1e-6" }))
+            .map(|amount| amount.expect("an amount"))
+            .sum();
+        assert_eq!(total.to_fixed(6), "1.000000");
+        assert_eq!(total, Usd(1_000_000_000_000));
     }
 
     #[test]
@@ -123,5 +94,25 @@ mod tests {
         for bad in ["", "-1.0", "abc", "1.2.3", "NaN", "1e", "."] {
             assert_eq!(parse_usd(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn a_days_cost_rows_lie_in_its_bucket_range() {
+        let row = CostRecord {
+            connection_id: "c".into(),
+            start_time: 1_767_571_200,
+            end_time: 1_767_657_600,
+            project_id: None,
+            line_item: Some("web search tool calls".into()),
+            api_key_id: None,
+            amount: Usd::ZERO,
+            currency: "usd".into(),
+        };
+        let (low, high) = crate::domain::usage::bucket_rows(&row.day_key());
+        let key = row.natural_key();
+        assert!(low <= key && key <= high);
+        let mut next = row.clone();
+        next.start_time += 86_400;
+        assert!(next.natural_key() > high);
     }
 }

@@ -13,6 +13,7 @@ pub mod people;
 pub mod price;
 pub mod range;
 pub mod series;
+pub mod spend;
 pub mod summary;
 pub mod sync_plan;
 pub mod time;

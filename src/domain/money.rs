@@ -56,6 +56,110 @@ impl Usd {
     }
 }
 
+/// A signed difference between two amounts, in picodollars: what billed
+/// costs and estimates disagree by can go either way.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+pub struct UsdDelta(pub i128);
+
+impl UsdDelta {
+    /// `a - b`. Saturates, which no real amount comes near.
+    pub fn between(a: Usd, b: Usd) -> UsdDelta {
+        let a = i128::try_from(a.0).unwrap_or(i128::MAX);
+        let b = i128::try_from(b.0).unwrap_or(i128::MAX);
+        UsdDelta(a.saturating_sub(b))
+    }
+
+    /// The size of the difference, without its sign.
+    pub fn magnitude(self) -> Usd {
+        Usd(self.0.unsigned_abs())
+    }
+
+    /// `+$1.25`, `-$0.0040`, or `$0.00` when there is no difference.
+    pub fn display(self) -> String {
+        let sign = match self.0.signum() {
+            1 => "+",
+            -1 => "-",
+            _ => "",
+        };
+        format!("{sign}{}", self.magnitude().display())
+    }
+}
+
+/// A non-negative decimal read exactly at picodollar scale.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Scaled {
+    /// The value times 10^12, rounded half up.
+    pub pico: u128,
+    /// False when digits beyond the twelfth decimal place were dropped.
+    pub exact: bool,
+}
+
+/// Reads a non-negative decimal (`12.50`, `0.8958740000000000`, `2.5e-06`)
+/// at picodollar scale without ever going through a float, so that a price
+/// written in a file is the price used. Refuses signs, `NaN` and garbage.
+pub fn parse_scaled(text: &str) -> Option<Scaled> {
+    let text = text.trim();
+    let (mantissa, exponent) = match text.find(['e', 'E']) {
+        Some(at) => (&text[..at], text[at + 1..].parse::<i32>().ok()?),
+        None => (text, 0),
+    };
+    let mantissa = mantissa.strip_prefix('+').unwrap_or(mantissa);
+    let (whole, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all_digits = whole
+        .bytes()
+        .chain(frac.bytes())
+        .all(|b| b.is_ascii_digit());
+    if whole.is_empty() && frac.is_empty() || !all_digits {
+        return None;
+    }
+
+    // The value is digits x 10^(exponent - frac.len()); scale to 1e-12.
+    let digits = format!("{whole}{frac}");
+    let shift = exponent.checked_sub(i32::try_from(frac.len()).ok()?)? + 12;
+    let digits = digits.trim_start_matches('0');
+    if digits.is_empty() {
+        return Some(Scaled {
+            pico: 0,
+            exact: true,
+        });
+    }
+    if shift >= 0 {
+        let base: u128 = digits.parse().ok()?;
+        let pico = base.checked_mul(10u128.checked_pow(shift as u32)?)?;
+        return Some(Scaled { pico, exact: true });
+    }
+
+    let cut = shift.unsigned_abs() as usize;
+    if cut > digits.len() {
+        // Less than a tenth of a picodollar.
+        return Some(Scaled {
+            pico: 0,
+            exact: false,
+        });
+    }
+    let (keep, dropped) = digits.split_at(digits.len() - cut);
+    let base: u128 = if keep.is_empty() {
+        0
+    } else {
+        keep.parse().ok()?
+    };
+    Some(Scaled {
+        pico: base + u128::from(dropped.as_bytes()[0] >= b'5'),
+        exact: dropped.bytes().all(|b| b == b'0'),
+    })
+}
+
 impl Add for Usd {
     type Output = Usd;
     fn add(self, rhs: Usd) -> Usd {
@@ -104,6 +208,38 @@ mod tests {
         assert_eq!(Usd(5_615_000_000).display(), "$0.0056");
         assert_eq!(Usd(1_234_565_000_000_000).display(), "$1,234.57");
         assert_eq!(Usd::ZERO.display(), "$0.00");
+    }
+
+    #[test]
+    fn deltas_carry_their_sign() {
+        let small = Usd(1_250_000_000_000);
+        let large = Usd(2_500_000_000_000);
+        assert_eq!(UsdDelta::between(large, small).display(), "+$1.25");
+        assert_eq!(UsdDelta::between(small, large).display(), "-$1.25");
+        assert_eq!(UsdDelta::between(small, small).display(), "$0.00");
+    }
+
+    #[test]
+    fn decimals_are_read_exactly_and_say_when_they_were_rounded() {
+        let read = |t: &str| parse_scaled(t).unwrap();
+        assert_eq!(
+            read("2.5e-06"),
+            Scaled {
+                pico: 2_500_000,
+                exact: true
+            }
+        );
+        assert_eq!(read("1e-05").pico, 10_000_000);
+        assert_eq!(read("3.3333333333333e-07").pico, 333_333);
+        assert!(!read("3.3333333333333e-07").exact);
+        assert_eq!(
+            read("1.5e-13"),
+            Scaled {
+                pico: 0,
+                exact: false
+            }
+        );
+        assert_eq!(parse_scaled("1e-99999999999"), None);
     }
 
     #[test]

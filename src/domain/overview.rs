@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::keys::{ApiKey, Project};
 use super::money::Usd;
-use super::price;
+use super::price::{built_in_table, PriceTable};
 use super::usage::{BucketWidth, TokenCounts, UsageRecord};
 
 /// Counts and money of one line of the overview.
@@ -20,9 +20,9 @@ pub struct Totals {
 }
 
 impl Totals {
-    fn add_record(&mut self, record: &UsageRecord) {
+    fn add_record(&mut self, prices: &PriceTable, record: &UsageRecord) {
         self.counts.add(&record.counts);
-        match price::estimate(record) {
+        match prices.estimate(record) {
             Some(cost) => self.cost += cost,
             None => self.unpriced_tokens += record.counts.total_tokens(),
         }
@@ -75,8 +75,22 @@ pub struct Overview {
 
 type Scoped<'a> = (&'a str, &'a str);
 
-/// Builds the overview of `records` whose bucket starts in `[from, to)`.
+/// Builds the overview of `records` whose bucket starts in `[from, to)`
+/// at the built-in prices.
 pub fn overview(
+    projects: &[Project],
+    keys: &[ApiKey],
+    records: &[UsageRecord],
+    from: i64,
+    to: i64,
+) -> Overview {
+    overview_with_prices(built_in_table(), projects, keys, records, from, to)
+}
+
+/// Builds the overview of `records` whose bucket starts in `[from, to)`,
+/// estimating costs with `prices` (the user's table).
+pub fn overview_with_prices(
+    prices: &PriceTable,
     projects: &[Project],
     keys: &[ApiKey],
     records: &[UsageRecord],
@@ -114,15 +128,15 @@ pub fn overview(
             table
                 .unattributed
                 .get_or_insert_default()
-                .add_record(record);
+                .add_record(prices, record);
             continue;
         };
         let scoped = (record.connection_id.as_str(), key);
         if untracked.contains(&scoped) {
-            table.untracked.add_record(record);
+            table.untracked.add_record(prices, record);
             continue;
         }
-        by_key.entry(scoped).or_default().add_record(record);
+        by_key.entry(scoped).or_default().add_record(prices, record);
         if let Some(project) = record.project_id.as_deref() {
             seen_projects.entry(scoped).or_insert(project);
         }

@@ -2,7 +2,7 @@
 //! a chart never hides a day without usage.
 
 use super::money::Usd;
-use super::price;
+use super::price::{built_in_table, PriceTable};
 use super::time::{day_start, DAY};
 use super::usage::{BucketWidth, UsageRecord};
 
@@ -16,9 +16,20 @@ pub struct DayPoint {
     pub unpriced_tokens: u64,
 }
 
-/// Daily totals over `[from, to)`, which should start on UTC midnights.
-/// Each row counts once, toward the day its bucket starts in.
+/// Daily totals over `[from, to)` at the built-in prices.
 pub fn daily(records: &[UsageRecord], from: i64, to: i64) -> Vec<DayPoint> {
+    daily_with_prices(built_in_table(), records, from, to)
+}
+
+/// Daily totals over `[from, to)`, which should start on UTC midnights,
+/// estimated with `prices`. Each row counts once, toward the day its
+/// bucket starts in.
+pub fn daily_with_prices(
+    prices: &PriceTable,
+    records: &[UsageRecord],
+    from: i64,
+    to: i64,
+) -> Vec<DayPoint> {
     let first = day_start(from);
     let days = ((to - first).max(0) + DAY - 1) / DAY;
     let mut points: Vec<DayPoint> = (0..days)
@@ -38,7 +49,7 @@ pub fn daily(records: &[UsageRecord], from: i64, to: i64) -> Vec<DayPoint> {
         let point = &mut points[((record.start_time - first) / DAY) as usize];
         let tokens = record.counts.total_tokens();
         point.tokens += tokens;
-        match price::estimate(record) {
+        match prices.estimate(record) {
             Some(cost) => point.cost += cost,
             None => point.unpriced_tokens += tokens,
         }

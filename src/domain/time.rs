@@ -7,7 +7,18 @@
 pub const DAY: i64 = 86_400;
 
 /// A civil date in the proleptic Gregorian calendar.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct Date {
     pub year: i32,
     pub month: u32,
@@ -15,6 +26,11 @@ pub struct Date {
 }
 
 impl Date {
+    /// The date `year-month-day`, for tables and tests.
+    pub const fn new(year: i32, month: u32, day: u32) -> Self {
+        Date { year, month, day }
+    }
+
     /// The date of the UTC day holding `unix` seconds.
     pub fn from_unix(unix: i64) -> Self {
         civil_from_days(unix.div_euclid(DAY))
@@ -23,6 +39,23 @@ impl Date {
     /// Unix seconds of this date's UTC midnight.
     pub fn to_unix(self) -> i64 {
         days_from_civil(self) * DAY
+    }
+
+    /// Reads `YYYY-MM-DD` (what a date input gives); `None` for anything
+    /// else, including days a month does not have.
+    pub fn parse(text: &str) -> Option<Date> {
+        let mut parts = text.trim().splitn(3, '-');
+        let mut next = |len: usize| {
+            let part = parts.next()?;
+            let digits =
+                part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
+            digits.then(|| part.parse::<u32>().ok()).flatten()
+        };
+        let (year, month, day) = (next(4)?, next(2)?, next(2)?);
+        let date = Date::new(year as i32, month, day);
+        // A real date survives the trip through day numbers unchanged.
+        (Date::from_unix(date.to_unix()) == date && (1..=12).contains(&month))
+            .then_some(date)
     }
 }
 
@@ -93,5 +126,23 @@ mod tests {
         assert_eq!(iso_utc(1_709_164_800), "2024-02-29T00:00:00Z");
         assert_eq!(iso_utc(1_730_419_199), "2024-10-31T23:59:59Z");
         assert_eq!(Date::from_unix(-1).to_string(), "1969-12-31");
+    }
+
+    #[test]
+    fn only_real_iso_dates_parse() {
+        assert_eq!(Date::parse("2024-02-29"), Some(Date::new(2024, 2, 29)));
+        assert_eq!(Date::parse(" 2025-06-10 "), Some(Date::new(2025, 6, 10)));
+        for bad in [
+            "2025-02-29",
+            "2025-13-01",
+            "2025-00-10",
+            "2025-6-10",
+            "2025-06-10x",
+            "10/06/2025",
+            "",
+            "2025-06-31",
+        ] {
+            assert_eq!(Date::parse(bad), None, "{bad}");
+        }
     }
 }

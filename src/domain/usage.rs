@@ -273,6 +273,17 @@ pub fn bucket_key(
     )
 }
 
+/// The natural keys every row of a bucket lies between (both inclusive):
+/// a row's key is its bucket's key, the separator, then its grouping
+/// values, so one range delete clears a bucket. Cost rows are keyed the
+/// same way under their day key.
+pub fn bucket_rows(bucket_key: &str) -> (String, String) {
+    (
+        format!("{bucket_key}{SEP}"),
+        format!("{bucket_key}{SEP}\u{ffff}"),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,6 +305,31 @@ mod tests {
             source: None,
             counts: TokenCounts::default(),
         }
+    }
+
+    #[test]
+    fn a_buckets_rows_and_only_they_lie_in_its_range() {
+        let base = record();
+        let (low, high) = bucket_rows(&base.bucket_key());
+        let inside = |r: &UsageRecord| {
+            let key = r.natural_key();
+            low <= key && key <= high
+        };
+        let mut unattributed = base.clone();
+        unattributed.api_key_id = None;
+        unattributed.project_id = None;
+        unattributed.model = Some("\u{ffee}".into());
+        assert!(inside(&base) && inside(&unattributed));
+        for step in [1, 60, 3_600, 86_400, 10 * 86_400] {
+            let mut next = base.clone();
+            next.start_time += step;
+            assert!(!inside(&next), "{step}");
+            next.start_time = base.start_time - step;
+            assert!(!inside(&next), "-{step}");
+        }
+        let mut other = base.clone();
+        other.kind = UsageKind::Embeddings;
+        assert!(!inside(&other));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! load keymeter's records. The database is opened once and shared.
 
 mod error;
+mod prices;
 mod repo;
 pub mod schema;
 

@@ -10,15 +10,15 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
 use super::schema::{
-    API_KEYS, BY_BUCKET, BY_CONNECTION, CONNECTIONS, COSTS, PEOPLE, PROJECTS,
-    SETTINGS, SYNC_STATE, USAGE,
+    API_KEYS, BY_CONNECTION, CONNECTIONS, COSTS, PEOPLE, PROJECTS, SETTINGS,
+    SYNC_STATE, USAGE,
 };
 use super::{Db, StorageError};
 use crate::domain::connection::Connection;
 use crate::domain::cost::CostRecord;
 use crate::domain::keys::{scoped_id, ApiKey, KeyNotes, Project};
 use crate::domain::people::Person;
-use crate::domain::usage::UsageRecord;
+use crate::domain::usage::{bucket_rows, UsageRecord};
 
 /// Everything stored about one organization.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -52,11 +52,11 @@ pub struct SyncPosition {
 }
 
 #[derive(Serialize, Deserialize)]
-struct Stored<T> {
-    key: String,
+pub(super) struct Stored<T> {
+    pub key: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    bucket: Option<String>,
-    record: T,
+    pub bucket: Option<String>,
+    pub record: T,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -65,7 +65,7 @@ struct Setting {
     value: String,
 }
 
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, StorageError> {
+pub(super) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, StorageError> {
     // Plain objects, not JS Maps: IndexedDB key paths only see properties.
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     value
@@ -73,7 +73,9 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, StorageError> {
         .map_err(|e| StorageError::Write(e.to_string()))
 }
 
-fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, StorageError> {
+pub(super) fn from_js<T: DeserializeOwned>(
+    value: JsValue,
+) -> Result<T, StorageError> {
     serde_wasm_bindgen::from_value(value)
         .map_err(|e| StorageError::Decode(e.to_string()))
 }
@@ -382,15 +384,21 @@ impl Db {
             .transaction(&[store_name, SYNC_STATE], TransactionMode::ReadWrite)
             .map_err(StorageError::write)?;
         let store = tx.store(store_name).map_err(StorageError::write)?;
-        let index = store.index(BY_BUCKET).map_err(StorageError::write)?;
+        // One range delete per bucket: a bucket's rows share its key as
+        // a prefix, so this clears exactly them, however many there were.
         for bucket in bucket_keys {
-            let old = index
-                .get_all_keys(Some(only(bucket)?), None)
+            let (low, high) = bucket_rows(bucket);
+            let range = KeyRange::bound(
+                &JsValue::from_str(&low),
+                &JsValue::from_str(&high),
+                None,
+                None,
+            )
+            .map_err(StorageError::write)?;
+            store
+                .delete(JsValue::from(range))
                 .await
                 .map_err(StorageError::write)?;
-            for key in old {
-                store.delete(key).await.map_err(StorageError::write)?;
-            }
         }
         store
             .put_all(rows.into_iter().map(|row| (row, None)))

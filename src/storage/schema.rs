@@ -4,11 +4,12 @@
 //! Version 1: connections, projects, api_keys, usage, settings.
 //! Version 2: costs (billed), people (users and service accounts),
 //! sync_state (how far each stream of each connection is complete).
+//! Version 3: prices (the user's imported and edited price entries).
 
 use rexie::{Index, ObjectStore, Rexie};
 
 /// The current schema version.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 pub const CONNECTIONS: &str = "connections";
 pub const PROJECTS: &str = "projects";
@@ -18,6 +19,7 @@ pub const SETTINGS: &str = "settings";
 pub const COSTS: &str = "costs";
 pub const PEOPLE: &str = "people";
 pub const SYNC_STATE: &str = "sync_state";
+pub const PRICES: &str = "prices";
 
 /// Index of per-connection stores on their connection id.
 pub const BY_CONNECTION: &str = "by_connection";
@@ -63,6 +65,7 @@ pub async fn open(name: &str) -> rexie::Result<Rexie> {
                 .key_path("key")
                 .add_index(by_connection()),
         )
+        .add_object_store(ObjectStore::new(PRICES).key_path("key"))
         .build()
         .await
 }

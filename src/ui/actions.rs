@@ -10,6 +10,7 @@ use crate::api::ApiError;
 use crate::domain::connection::Connection;
 use crate::domain::demo::{demo_org, split_into_hours, DEMO_CONNECTION};
 use crate::domain::keys::check_key_text;
+use crate::domain::price::PriceTable;
 use crate::domain::time::{Date, DAY};
 use crate::storage::{Db, OrgData, StorageError, DB_NAME};
 use crate::sync::{self, SyncError};
@@ -36,6 +37,8 @@ pub async fn start(state: AppState) {
     state.db.set(Some(db.clone()));
     let loaded = async {
         let connections = db.connections().await?;
+        let prices = db.price_entries().await?;
+        state.prices.set(PriceTable::with_overrides(prices));
         let remembered = db.setting(SELECTED).await?;
         let range = db.setting(RANGE).await?.and_then(|d| d.parse().ok());
         if let Some(days) = range {

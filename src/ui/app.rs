@@ -6,9 +6,11 @@ use leptos::prelude::*;
 use super::actions;
 use super::chart::DailyChart;
 use super::connect::ConnectForm;
+use super::costs::CostsPage;
 use super::keys::KeysPage;
 use super::organization::OrganizationPage;
 use super::overview::OverviewTable;
+use super::prices::PricesPage;
 use super::state::{AppState, View, ALL};
 use super::summaries::Summaries;
 use super::sync_panel::SyncPanel;
@@ -37,6 +39,8 @@ pub fn App() -> impl IntoView {
                 {move || match state.view.get() {
                     View::Overview => view! { <DailyChart/><OverviewTable/><Summaries/> }.into_any(),
                     View::Keys => view! { <KeysPage/> }.into_any(),
+                    View::Costs => view! { <CostsPage/> }.into_any(),
+                    View::Prices => view! { <PricesPage/> }.into_any(),
                     View::Organization => view! { <OrganizationPage/> }.into_any(),
                 }}
             </Show>
@@ -57,6 +61,8 @@ fn Tabs() -> impl IntoView {
         <nav class="tabs" role="tablist">
             {tab(View::Overview, "tab-overview", "Overview")}
             {tab(View::Keys, "tab-keys", "API keys")}
+            {tab(View::Costs, "tab-costs", "Costs")}
+            {tab(View::Prices, "tab-prices", "Prices")}
             <Show when=move || !state.all_selected()>
                 {tab(View::Organization, "tab-organization", "Organization")}
             </Show>

@@ -18,7 +18,11 @@ pub fn DailyChart() -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let points = Memo::new(move |_| {
         let (from, to) = last_days(now(), state.range_days.get());
-        state.data.with(|d| series::daily(&d.usage, from, to))
+        state.prices.with(|prices| {
+            state
+                .data
+                .with(|d| series::daily_with_prices(prices, &d.usage, from, to))
+        })
     });
 
     Effect::new(move |_| {

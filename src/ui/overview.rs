@@ -8,7 +8,7 @@ use super::state::{AppState, Notice};
 use crate::domain::csv_export::overview_csv;
 use crate::domain::keys::visible_name;
 use crate::domain::money::group_thousands;
-use crate::domain::overview::{overview, Overview, Totals};
+use crate::domain::overview::{overview_with_prices, Overview, Totals};
 use crate::domain::range::last_days;
 use crate::domain::time::Date;
 
@@ -19,9 +19,18 @@ pub fn OverviewTable() -> impl IntoView {
     let range = Memo::new(move |_| last_days(now(), state.range_days.get()));
     let table = Memo::new(move |_| {
         let (from, to) = range.get();
-        state
-            .data
-            .with(|d| overview(&d.projects, &d.keys, &d.usage, from, to))
+        state.prices.with(|prices| {
+            state.data.with(|d| {
+                overview_with_prices(
+                    prices,
+                    &d.projects,
+                    &d.keys,
+                    &d.usage,
+                    from,
+                    to,
+                )
+            })
+        })
     });
 
     let download = move |_| {

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::api::client::CancelToken;
 use crate::domain::connection::Connection;
+use crate::domain::price::PriceTable;
 use crate::domain::range::DEFAULT_RANGE_DAYS;
 use crate::storage::{Db, OrgData};
 
@@ -17,6 +18,8 @@ pub const ALL: &str = "*";
 pub enum View {
     Overview,
     Keys,
+    Costs,
+    Prices,
     Organization,
 }
 
@@ -78,6 +81,9 @@ pub struct AppState {
     /// Admin keys by connection id, in memory only.
     pub secrets: RwSignal<HashMap<String, Secret>>,
     pub notice: RwSignal<Option<Notice>>,
+    /// Built-in prices with the user's entries; shared by every
+    /// organization.
+    pub prices: RwSignal<PriceTable>,
     /// The step a running sync is on; `None` when idle.
     pub progress: RwSignal<Option<String>>,
     pub range_days: RwSignal<u32>,
@@ -98,6 +104,7 @@ impl AppState {
             loaded: RwSignal::new(None),
             secrets: RwSignal::new(HashMap::new()),
             notice: RwSignal::new(None),
+            prices: RwSignal::new(PriceTable::built_in()),
             progress: RwSignal::new(None),
             range_days: RwSignal::new(DEFAULT_RANGE_DAYS),
             adding: RwSignal::new(false),

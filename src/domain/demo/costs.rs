@@ -1,18 +1,20 @@
 //! What the demo organization was billed: its usage at list prices, per
 //! day, project and line item, as the Costs endpoint reports it, plus the
-//! tool and storage charges that tokens do not explain.
+//! tool and storage charges that tokens do not explain and the usage of a
+//! model keymeter has no price for.
 
 use std::collections::BTreeMap;
 
+use super::PREVIEW_MODEL;
 use crate::domain::cost::CostRecord;
 use crate::domain::money::Usd;
-use crate::domain::price::price_of;
-use crate::domain::time::{Date, DAY};
+use crate::domain::price::built_in_table;
+use crate::domain::time::DAY;
 use crate::domain::usage::{UsageKind, UsageRecord};
 
-/// Dollars per million tokens (input, output) of fine-tuned models, which
-/// the built-in table does not hold.
-const FINE_TUNED: (u64, u64) = (300_000, 1_200_000);
+/// Picodollars per token (dollars per 1M) that the preview model is
+/// billed, input and output: a price keymeter's table does not know.
+const PREVIEW: (u128, u128) = (3_000_000, 12_000_000);
 /// Picodollars per web search call ($10 per 1,000).
 const PER_SEARCH: u128 = 10_000_000_000;
 /// Picodollars per byte-day of vector storage ($0.10 per GB a day).
@@ -44,41 +46,30 @@ pub(super) fn billed(usage: &[UsageRecord]) -> Vec<CostRecord> {
                     u128::from(c.usage_bytes) * PER_BYTE_DAY,
                 );
             }
-            UsageKind::Completions | UsageKind::Embeddings => {
+            _ => {
                 let Some(model) = row.model.as_deref() else {
                     continue;
                 };
-                let day = Date::from_unix(row.start_time);
-                let (input, cached, output) = match price_of(model, day) {
-                    Some(p) => {
-                        (p.input, p.cached_input.unwrap_or(p.input), p.output)
-                    }
-                    None if model.starts_with("ft:") => {
-                        (FINE_TUNED.0, FINE_TUNED.0, FINE_TUNED.1)
-                    }
-                    None => continue,
-                };
-                let half = |price: u64| {
-                    if row.batch == Some(true) {
-                        price / 2
-                    } else {
-                        price
-                    }
-                };
-                let pico = |n: u64, price: u64| {
-                    u128::from(n) * u128::from(half(price))
-                };
-                bill(
-                    format!("{model}, input"),
-                    pico(c.uncached_input(), input),
-                );
-                bill(
-                    format!("{model}, cached input"),
-                    pico(c.cached_input, cached),
-                );
-                bill(format!("{model}, output"), pico(c.output, output));
+                if model == PREVIEW_MODEL {
+                    bill(
+                        format!("{model}, input"),
+                        u128::from(c.input) * PREVIEW.0,
+                    );
+                    bill(
+                        format!("{model}, output"),
+                        u128::from(c.output) * PREVIEW.1,
+                    );
+                    continue;
+                }
+                // Everything else at the list prices keymeter also uses.
+                let parts = built_in_table().estimate_parts(row);
+                for part in parts.into_iter().flatten() {
+                    bill(
+                        format!("{model}, {}", part.unit.label()),
+                        part.cost.0,
+                    );
+                }
             }
-            _ => {}
         }
     }
     sums.into_iter()

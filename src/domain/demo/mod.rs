@@ -39,6 +39,10 @@ pub struct DemoOrg {
 /// The connection id under which the demo is stored in the page.
 pub const DEMO_CONNECTION: &str = "demo";
 
+/// A model newer than keymeter's price table, so that the demo shows
+/// unpriced usage: counted everywhere, costed nowhere.
+pub const PREVIEW_MODEL: &str = "gpt-6-preview-2026-01-15";
+
 /// How busy a key is, and on what.
 struct Profile {
     key: usize,
@@ -299,6 +303,24 @@ pub fn demo_org(connection_id: &str, last_day: Date, days: u32) -> DemoOrg {
             false,
             counts(&mut rng, requests, &legacy),
         ));
+        // A researcher trying a preview model. Drawn last, so that the
+        // rows above stay what they were before it was added.
+        let requests = 10 * rng.percent(50, 150) / 100;
+        let preview = Profile {
+            requests_per_day: requests,
+            tokens_per_request: 2_000,
+            ..legacy
+        };
+        usage.push(record(
+            connection_id,
+            start,
+            PROJECTS[2].0,
+            Some(USERS[2].0),
+            Some(KEYS[5].0),
+            PREVIEW_MODEL,
+            false,
+            counts(&mut rng, requests, &preview),
+        ));
     }
 
     usage.extend(kinds::other_kinds(connection_id, first_day, days));
@@ -405,6 +427,14 @@ mod tests {
         );
         assert!(org.usage.iter().any(|r| r.batch == Some(true)));
         assert!(org.usage.iter().any(|r| r.counts.cached_input > 0));
+        let prices = crate::domain::price::built_in_table();
+        assert!(
+            org.usage
+                .iter()
+                .any(|r| r.counts.total_tokens() > 0
+                    && prices.estimate(r).is_none()),
+            "unpriced usage"
+        );
         let days: std::collections::BTreeSet<i64> =
             org.usage.iter().map(|r| r.start_time).collect();
         assert_eq!(days.len(), 90);

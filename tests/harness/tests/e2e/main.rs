@@ -6,6 +6,7 @@
 mod browser;
 mod expected;
 mod keys;
+mod prices;
 mod secrets;
 mod sync;
 
@@ -176,7 +177,7 @@ async fn connect(
 /// Chooses an entry of the organization picker by its visible text.
 async fn pick_organization(browser: &Browser, text: &str) {
     let script = format!(
-        "const s = document.getElementById('connection'); \
+        "const s = document.getElementById('connection'); if (!s) return false; \
          const o = [...s.options].find(o => o.text === {text:?}); \
          if (!o) return false; s.value = o.value; \
          s.dispatchEvent(new Event('change', {{bubbles: true}})); \

@@ -1,0 +1,160 @@
+//! The Prices page's edit form, read into a `Price`. Pure, so what a typed
+//! price means is tested natively: dollars per 1M units, blank for "no
+//! such price", and a plain sentence for anything else.
+
+use super::rate::Rate;
+use super::schedule::Price;
+
+/// The form's fields as typed, dollars per 1M units each.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PriceForm {
+    pub input: String,
+    pub cached_input: String,
+    pub output: String,
+    pub audio_input: String,
+    pub audio_output: String,
+    /// Per 1M characters of speech.
+    pub characters: String,
+}
+
+/// A field that is not a price.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{field} should be dollars per 1M, like 2.50 or 0.075 (at most six \
+     decimals), or empty for no such price."
+)]
+pub struct FormError {
+    pub field: &'static str,
+}
+
+impl PriceForm {
+    /// The form filled from `price`, so an edit starts from what applies.
+    pub fn of(price: &Price) -> PriceForm {
+        let text = |rate: Option<Rate>| {
+            rate.map(Rate::per_million_text).unwrap_or_default()
+        };
+        PriceForm {
+            input: text(price.input),
+            cached_input: text(price.cached_input),
+            output: text(price.output),
+            audio_input: text(price.audio_input),
+            audio_output: text(price.audio_output),
+            characters: text(price.per_character),
+        }
+    }
+
+    /// `base` with the form's rates; units the form does not show (images,
+    /// seconds, tiers) keep their values from `base`.
+    pub fn apply(&self, base: &Price) -> Result<Price, FormError> {
+        let read = |text: &str, field| {
+            let text = text.trim().trim_start_matches('$');
+            if text.is_empty() {
+                return Ok(None);
+            }
+            Rate::per_million(text).map(Some).ok_or(FormError { field })
+        };
+        let price = Price {
+            input: read(&self.input, "Input")?,
+            cached_input: read(&self.cached_input, "Cached input")?,
+            output: read(&self.output, "Output")?,
+            audio_input: read(&self.audio_input, "Audio input")?,
+            audio_output: read(&self.audio_output, "Audio output")?,
+            per_character: read(&self.characters, "Characters")?,
+            ..base.clone()
+        };
+        if price.is_empty() {
+            return Err(FormError {
+                field: "Every field",
+            });
+        }
+        Ok(price)
+    }
+}
+
+/// The units of `price` beyond text tokens, in a few words for the price
+/// list: `audio in 40.00 · audio out 80.00 · 1024x1024 0.04/image`.
+pub fn other_units(price: &Price) -> String {
+    let per_m = |label: &str, rate: Option<Rate>| {
+        rate.map(|r| format!("{label} {}", r.per_million_text()))
+    };
+    let mut parts: Vec<String> = [
+        per_m("audio in", price.audio_input),
+        per_m("audio out", price.audio_output),
+        per_m("image in", price.image_input),
+        per_m("image out", price.image_output),
+        per_m("per 1M characters", price.per_character),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if let Some(rate) = price.per_second {
+        let minute = rate.times(60).to_fixed(4);
+        parts.push(format!("{minute}/minute"));
+    }
+    for image in &price.per_image {
+        let what = [image.size.as_deref(), image.quality.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        parts.push(format!("{what} {}/image", image.rate.times(1).to_fixed(3)));
+    }
+    if price.batch.is_some() {
+        parts.push("own Batch price".to_owned());
+    }
+    if price.priority.is_some() {
+        parts.push("Priority priced".to_owned());
+    }
+    parts.join(" · ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_prices_are_per_million_and_blank_means_none() {
+        let base = Price {
+            per_second: Some(Rate(100_000_000)),
+            ..Price::default()
+        };
+        let form = PriceForm {
+            input: "2.50".into(),
+            cached_input: " $1.25 ".into(),
+            output: "10".into(),
+            ..PriceForm::default()
+        };
+        let price = form.apply(&base).expect("valid");
+        assert_eq!(price.input, Some(Rate(2_500_000)));
+        assert_eq!(price.cached_input, Some(Rate(1_250_000)));
+        assert_eq!(price.output, Some(Rate(10_000_000)));
+        assert_eq!(price.audio_input, None);
+        assert_eq!(price.per_second, base.per_second, "kept from the base");
+        assert_eq!(PriceForm::of(&price).output, "10.00");
+    }
+
+    #[test]
+    fn other_units_are_listed_in_their_own_units() {
+        let price = Price {
+            audio_input: Some(Rate(40_000_000)),
+            per_second: Some(Rate(100_000_000)),
+            ..Price::default()
+        };
+        assert_eq!(other_units(&price), "audio in 40.00 · 0.0060/minute");
+        assert_eq!(other_units(&Price::default()), "");
+    }
+
+    #[test]
+    fn a_field_that_is_not_a_price_is_named() {
+        for bad in ["abc", "-1", "1,50", "0.0000001"] {
+            let form = PriceForm {
+                output: bad.into(),
+                ..PriceForm::default()
+            };
+            let error = form.apply(&Price::default()).unwrap_err();
+            assert_eq!(error.field, "Output", "{bad}");
+        }
+        let empty = PriceForm::default().apply(&Price::default());
+        assert!(empty.is_err(), "a price with no rate at all is refused");
+    }
+}

@@ -1,0 +1,92 @@
+//! The user's own price entries (imported or edited). Built-in prices are
+//! part of the program and never stored, so a new release's list applies
+//! at once while the user's entries stay on top of it.
+
+use rexie::TransactionMode;
+use wasm_bindgen::JsValue;
+
+use super::repo::{from_js, to_js, Stored};
+use super::schema::PRICES;
+use super::{Db, StorageError};
+use crate::domain::price::PriceEntry;
+
+/// The stored key of an entry: one per model and start day.
+fn entry_key(entry: &PriceEntry) -> String {
+    match entry.from {
+        Some(day) => format!("{}@{day}", entry.model),
+        None => format!("{}@always", entry.model),
+    }
+}
+
+impl Db {
+    /// Every stored price entry.
+    pub async fn price_entries(&self) -> Result<Vec<PriceEntry>, StorageError> {
+        let tx = self
+            .rexie()
+            .transaction(&[PRICES], TransactionMode::ReadOnly)
+            .map_err(StorageError::read)?;
+        let values = tx
+            .store(PRICES)
+            .map_err(StorageError::read)?
+            .get_all(None, None)
+            .await
+            .map_err(StorageError::read)?;
+        values
+            .into_iter()
+            .map(|value| from_js::<Stored<PriceEntry>>(value).map(|s| s.record))
+            .collect()
+    }
+
+    /// Adds or replaces `entries`, all or none.
+    pub async fn put_price_entries(
+        &self,
+        entries: &[PriceEntry],
+    ) -> Result<(), StorageError> {
+        let rows = entries
+            .iter()
+            .map(|entry| {
+                to_js(&Stored {
+                    key: entry_key(entry),
+                    bucket: None,
+                    record: entry,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let tx = self
+            .rexie()
+            .transaction(&[PRICES], TransactionMode::ReadWrite)
+            .map_err(StorageError::write)?;
+        tx.store(PRICES)
+            .map_err(StorageError::write)?
+            .put_all(rows.into_iter().map(|row| (row, None)))
+            .await
+            .map_err(StorageError::write)?;
+        tx.done().await.map_err(StorageError::write)?;
+        Ok(())
+    }
+
+    /// Deletes every stored entry of `model`, so the built-in price
+    /// applies again.
+    pub async fn reset_prices(&self, model: &str) -> Result<(), StorageError> {
+        let tx = self
+            .rexie()
+            .transaction(&[PRICES], TransactionMode::ReadWrite)
+            .map_err(StorageError::write)?;
+        let store = tx.store(PRICES).map_err(StorageError::write)?;
+        let stored = store
+            .get_all(None, None)
+            .await
+            .map_err(StorageError::write)?;
+        for value in stored {
+            let row: Stored<PriceEntry> = from_js(value)?;
+            if row.record.model == model {
+                store
+                    .delete(JsValue::from_str(&row.key))
+                    .await
+                    .map_err(StorageError::write)?;
+            }
+        }
+        tx.done().await.map_err(StorageError::write)?;
+        Ok(())
+    }
+}
