@@ -480,3 +480,100 @@ mod prices {
         drop_db(db, &name).await;
     }
 }
+
+mod backup {
+    use keymeter::domain::backup::{parse_backup, Backup, RestoreMode};
+    use keymeter::domain::connection::{Connection, Sealed};
+    use keymeter::domain::demo::demo_org;
+    use wasm_bindgen_test::*;
+
+    use super::{buckets, day, drop_db, open};
+
+    fn connection(id: &str, sealed: bool) -> Connection {
+        Connection {
+            id: id.into(),
+            label: format!("Org {id}"),
+            api_base: "https://api.openai.com/v1".into(),
+            created_at: 1,
+            last_sync: None,
+            demo: false,
+            sealed_secret: sealed.then(|| Sealed {
+                iterations: 600_000,
+                salt: vec![7; 16],
+                iv: vec![8; 12],
+                ciphertext: vec![9; 48],
+            }),
+            archived: false,
+            costs_by_key: None,
+        }
+    }
+
+    /// A database holding organization `id` with a few days of usage.
+    async fn filled(name: &str, id: &str) -> keymeter::storage::Db {
+        let db = open(name).await;
+        let org = demo_org(id, day(20), 4);
+        db.put_connection(&connection(id, true)).await.unwrap();
+        db.save_directory(id, &org.projects, &org.keys, 0)
+            .await
+            .unwrap();
+        db.replace_buckets(&buckets(&org.usage), &org.usage)
+            .await
+            .unwrap();
+        db.set_setting("range_days", "30").await.unwrap();
+        db
+    }
+
+    async fn backup_text(db: &keymeter::storage::Db) -> String {
+        Backup::new(5, db.backup_parts().await.unwrap()).to_json()
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_backup_restored_into_a_wiped_database_is_byte_identical() {
+        let name = super::db_name("backup");
+        let db = filled(&name, "c1").await;
+        let text = backup_text(&db).await;
+        assert!(!text.contains("\"ciphertext\""), "no sealed key");
+        drop_db(db, &name).await;
+
+        let db = open(&name).await;
+        let backup = parse_backup(&text).expect("restorable");
+        db.restore(&backup, RestoreMode::Replace).await.unwrap();
+        assert_eq!(backup_text(&db).await, text);
+        assert!(db.org_data("c1").await.unwrap().usage.len() > 10);
+        drop_db(db, &name).await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn merge_keeps_other_data_and_the_sealed_key_replace_drops_the_rest()
+    {
+        let name = super::db_name("merge");
+        let db = filled(&name, "c1").await;
+        let other = super::db_name("merge-other");
+        let source = filled(&other, "c2").await;
+        let mut backup = parse_backup(&backup_text(&source).await).unwrap();
+        drop_db(source, &other).await;
+        // The file also holds c1 (without its sealed key).
+        backup.connections.push(connection("c1", false));
+
+        db.restore(&backup, RestoreMode::Merge).await.unwrap();
+        let connections = db.connections().await.unwrap();
+        assert_eq!(connections.len(), 2);
+        let c1 = connections.iter().find(|c| c.id == "c1").unwrap();
+        assert!(c1.sealed_secret.is_some(), "the stored sealed key is kept");
+        assert!(!db.org_data("c1").await.unwrap().usage.is_empty());
+        assert!(!db.org_data("c2").await.unwrap().usage.is_empty());
+
+        backup.connections.retain(|c| c.id == "c2");
+        db.restore(&backup, RestoreMode::Replace).await.unwrap();
+        let ids: Vec<String> = db
+            .connections()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(ids, ["c2"]);
+        assert!(db.org_data("c1").await.unwrap().usage.is_empty());
+        drop_db(db, &name).await;
+    }
+}

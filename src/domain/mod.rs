@@ -1,6 +1,7 @@
 //! Pure logic: no browser, no network, no storage. Every number the UI
 //! shows is computed here and covered by native tests.
 
+pub mod backup;
 pub mod connection;
 pub mod cost;
 pub mod csv_export;

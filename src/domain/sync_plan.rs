@@ -101,6 +101,17 @@ impl Stream {
     }
 }
 
+/// How far one stream of one connection is complete; stored with each
+/// page, and part of a backup.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SyncPosition {
+    pub connection_id: String,
+    /// `Stream::id()`.
+    pub stream: String,
+    /// Every bucket before this time is stored.
+    pub complete_to: i64,
+}
+
 /// The part of one stream a sync fetches: `[from, to)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Fetch {

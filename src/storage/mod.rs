@@ -1,6 +1,7 @@
 //! IndexedDB through rexie: the schema, and repositories that store and
 //! load keymeter's records. The database is opened once and shared.
 
+mod backup;
 mod error;
 mod prices;
 mod repo;

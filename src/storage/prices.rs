@@ -11,7 +11,7 @@ use super::{Db, StorageError};
 use crate::domain::price::PriceEntry;
 
 /// The stored key of an entry: one per model and start day.
-fn entry_key(entry: &PriceEntry) -> String {
+pub(super) fn entry_key(entry: &PriceEntry) -> String {
     match entry.from {
         Some(day) => format!("{}@{day}", entry.model),
         None => format!("{}@always", entry.model),

@@ -18,6 +18,7 @@ use crate::domain::connection::Connection;
 use crate::domain::cost::CostRecord;
 use crate::domain::keys::{scoped_id, ApiKey, KeyNotes, Project};
 use crate::domain::people::Person;
+pub use crate::domain::sync_plan::SyncPosition;
 use crate::domain::usage::{bucket_rows, UsageRecord};
 
 /// Everything stored about one organization.
@@ -39,16 +40,6 @@ impl OrgData {
         self.costs.extend(other.costs);
         self.people.extend(other.people);
     }
-}
-
-/// How far one stream of one connection is complete.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SyncPosition {
-    pub connection_id: String,
-    /// `Stream::id()`.
-    pub stream: String,
-    /// Every bucket before this time is stored.
-    pub complete_to: i64,
 }
 
 #[derive(Serialize, Deserialize)]

@@ -34,7 +34,14 @@ pub async fn start(state: AppState) {
         Ok(db) => db,
         Err(error) => return report(state, error),
     };
-    state.db.set(Some(db.clone()));
+    state.db.set(Some(db));
+    reload(state).await;
+}
+
+/// Shows what the database holds: organizations, prices, settings, and
+/// the remembered organization's data. Also run after a restore.
+pub async fn reload(state: AppState) {
+    let Some(db) = state.db() else { return };
     let loaded = async {
         let connections = db.connections().await?;
         let prices = db.price_entries().await?;
@@ -49,7 +56,10 @@ pub async fn start(state: AppState) {
     match loaded.await {
         Ok((connections, remembered)) => {
             let selected = remembered
-                .filter(|id| connections.iter().any(|c| &c.id == id))
+                .filter(|id| {
+                    (id == ALL && connections.len() > 1)
+                        || connections.iter().any(|c| &c.id == id)
+                })
                 .or_else(|| connections.first().map(|c| c.id.clone()));
             state.adding.set(connections.is_empty());
             state.connections.set(connections);

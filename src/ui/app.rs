@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::actions;
+use super::backup::BackupPanel;
 use super::chart::DailyChart;
 use super::connect::ConnectForm;
 use super::costs::CostsPage;
@@ -33,6 +34,9 @@ pub fn App() -> impl IntoView {
             <Show when=move || state.adding.get()>
                 <ConnectForm/>
             </Show>
+            <Show when=move || state.connections.with(Vec::is_empty) && state.db.with(Option::is_some)>
+                <BackupPanel/>
+            </Show>
             <Show when=move || state.selected.get().is_some()>
                 <Tabs/>
                 <SyncPanel/>
@@ -41,6 +45,7 @@ pub fn App() -> impl IntoView {
                     View::Keys => view! { <KeysPage/> }.into_any(),
                     View::Costs => view! { <CostsPage/> }.into_any(),
                     View::Prices => view! { <PricesPage/> }.into_any(),
+                    View::Backup => view! { <BackupPanel/> }.into_any(),
                     View::Organization => view! { <OrganizationPage/> }.into_any(),
                 }}
             </Show>
@@ -63,6 +68,7 @@ fn Tabs() -> impl IntoView {
             {tab(View::Keys, "tab-keys", "API keys")}
             {tab(View::Costs, "tab-costs", "Costs")}
             {tab(View::Prices, "tab-prices", "Prices")}
+            {tab(View::Backup, "tab-backup", "Backup")}
             <Show when=move || !state.all_selected()>
                 {tab(View::Organization, "tab-organization", "Organization")}
             </Show>

@@ -3,11 +3,13 @@
 
 mod actions;
 mod app;
+mod backup;
 mod chart;
 mod connect;
 mod costs;
 mod directory;
 mod download;
+mod files;
 mod keys;
 mod organization;
 mod overview;

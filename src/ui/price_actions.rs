@@ -3,13 +3,15 @@
 //! stored first and shown after, so what the page shows is what is kept.
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use super::actions::{now, report};
+use super::files::read_chosen;
 use super::state::{AppState, Notice};
 use crate::domain::price::{import_litellm, Price, PriceEntry, PriceSource};
 use crate::domain::time::Date;
+
+/// LiteLLM's file is a few MB; anything far beyond is not a price table.
+const MAX_PRICE_FILE: f64 = 50e6;
 
 /// Reads the file chosen in `input`, imports the OpenAI prices in it
 /// from `from` on (every day when `None`) and returns the warnings to
@@ -19,19 +21,14 @@ pub async fn import_file(
     input: web_sys::HtmlInputElement,
     from: Option<Date>,
 ) -> Vec<String> {
-    let Some(file) = input.files().and_then(|files| files.get(0)) else {
-        return Vec::new();
-    };
-    // The same file may be chosen again after a fix.
-    input.set_value("");
     let Some(db) = state.db() else {
         return Vec::new();
     };
-    let text = match JsFuture::from(file.text()).await {
-        Ok(text) => text.as_string().unwrap_or_default(),
-        Err(_) => {
-            let text = format!("{} could not be read.", file.name());
-            state.notice.set(Some(Notice::error(text)));
+    let text = match read_chosen(&input, MAX_PRICE_FILE).await {
+        Ok(Some((_, text))) => text,
+        Ok(None) => return Vec::new(),
+        Err(problem) => {
+            state.notice.set(Some(Notice::error(problem)));
             return Vec::new();
         }
     };
@@ -111,9 +108,4 @@ pub async fn reset(state: AppState, model: String) {
 /// Today's UTC date, the default start of an edited price.
 pub fn today() -> Date {
     Date::from_unix(now())
-}
-
-/// The file input behind an event.
-pub fn file_input(ev: &leptos::ev::Event) -> Option<web_sys::HtmlInputElement> {
-    ev.target()?.dyn_into().ok()
 }

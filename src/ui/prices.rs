@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 
-use super::price_actions::{self, file_input, today};
+use super::files::file_input;
+use super::price_actions::{self, today};
 use super::state::{AppState, Notice};
 use crate::domain::price::{
     other_units, PriceEntry, PriceForm, PriceSource, Rate,

@@ -20,6 +20,7 @@ pub enum View {
     Keys,
     Costs,
     Prices,
+    Backup,
     Organization,
 }
 

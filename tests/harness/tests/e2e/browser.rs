@@ -210,6 +210,11 @@ impl Browser {
             .collect()
     }
 
+    /// Forgets earlier downloads, so `downloaded` finds the next one.
+    pub fn clear_downloads(&self) {
+        let _ = std::fs::remove_dir_all(self.profile.0.join("downloads"));
+    }
+
     /// Waits for a finished download and returns its name and bytes.
     pub async fn downloaded(&self) -> (String, Vec<u8>) {
         let dir = self.profile.0.join("downloads");

@@ -3,6 +3,7 @@
 //!
 //! `scripts/test.sh` builds the bundle into `$KEYMETER_DIST` first.
 
+mod backup;
 mod browser;
 mod expected;
 mod keys;

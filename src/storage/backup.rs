@@ -1,0 +1,174 @@
+//! Reading every store into a backup, and restoring one in a single
+//! transaction, so a restore that fails part way changes nothing.
+
+use rexie::TransactionMode;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::JsValue;
+
+use super::prices::entry_key;
+use super::repo::{from_js, to_js, Stored};
+use super::schema::{
+    API_KEYS, CONNECTIONS, COSTS, PEOPLE, PRICES, PROJECTS, SETTINGS,
+    SYNC_STATE, USAGE,
+};
+use super::{Db, StorageError};
+use crate::domain::backup::{Backup, RestoreMode, Setting};
+use crate::domain::connection::Connection;
+use crate::domain::keys::scoped_id;
+
+/// Every store, in the order a backup lists them.
+const ALL: [&str; 9] = [
+    CONNECTIONS,
+    PROJECTS,
+    API_KEYS,
+    USAGE,
+    COSTS,
+    PEOPLE,
+    SYNC_STATE,
+    PRICES,
+    SETTINGS,
+];
+
+fn unwrap_all<T: DeserializeOwned>(
+    values: Vec<JsValue>,
+) -> Result<Vec<T>, StorageError> {
+    values
+        .into_iter()
+        .map(|v| from_js::<Stored<T>>(v).map(|s| s.record))
+        .collect()
+}
+
+fn wrap<T: Serialize>(
+    key: String,
+    bucket: Option<String>,
+    record: &T,
+) -> Result<JsValue, StorageError> {
+    to_js(&Stored {
+        key,
+        bucket,
+        record,
+    })
+}
+
+impl Db {
+    /// Everything stored, as the parts of a backup (not yet sorted).
+    pub async fn backup_parts(&self) -> Result<Backup, StorageError> {
+        let tx = self
+            .rexie()
+            .transaction(&ALL, TransactionMode::ReadOnly)
+            .map_err(StorageError::read)?;
+        let all = |name: &'static str| {
+            let tx = &tx;
+            async move {
+                tx.store(name)
+                    .map_err(StorageError::read)?
+                    .get_all(None, None)
+                    .await
+                    .map_err(StorageError::read)
+            }
+        };
+        let connections = all(CONNECTIONS)
+            .await?
+            .into_iter()
+            .map(from_js)
+            .collect::<Result<Vec<Connection>, _>>()?;
+        let settings = all(SETTINGS)
+            .await?
+            .into_iter()
+            .map(from_js)
+            .collect::<Result<Vec<Setting>, _>>()?;
+        Ok(Backup {
+            connections,
+            projects: unwrap_all(all(PROJECTS).await?)?,
+            keys: unwrap_all(all(API_KEYS).await?)?,
+            usage: unwrap_all(all(USAGE).await?)?,
+            costs: unwrap_all(all(COSTS).await?)?,
+            people: unwrap_all(all(PEOPLE).await?)?,
+            positions: unwrap_all(all(SYNC_STATE).await?)?,
+            prices: unwrap_all(all(PRICES).await?)?,
+            settings,
+            ..Backup::default()
+        })
+    }
+
+    /// Writes a checked backup in one transaction. A sealed admin key
+    /// already stored for an organization in the file is kept, since
+    /// backups never carry one.
+    pub async fn restore(
+        &self,
+        backup: &Backup,
+        mode: RestoreMode,
+    ) -> Result<(), StorageError> {
+        let tx = self
+            .rexie()
+            .transaction(&ALL, TransactionMode::ReadWrite)
+            .map_err(StorageError::write)?;
+        let store =
+            |name: &'static str| tx.store(name).map_err(StorageError::write);
+        let stored: Vec<Connection> = store(CONNECTIONS)?
+            .get_all(None, None)
+            .await
+            .map_err(StorageError::write)?
+            .into_iter()
+            .map(from_js)
+            .collect::<Result<_, _>>()?;
+        if mode == RestoreMode::Replace {
+            for name in ALL {
+                store(name)?.clear().await.map_err(StorageError::write)?;
+            }
+        }
+
+        let mut rows: Vec<(&'static str, JsValue)> =
+            Vec::with_capacity(backup.records());
+        for connection in &backup.connections {
+            let mut connection = connection.clone();
+            connection.sealed_secret = stored
+                .iter()
+                .find(|s| s.id == connection.id)
+                .and_then(|s| s.sealed_secret.clone());
+            rows.push((CONNECTIONS, to_js(&connection)?));
+        }
+        for p in &backup.projects {
+            let key = scoped_id(&p.connection_id, &p.id);
+            rows.push((PROJECTS, wrap(key, None, p)?));
+        }
+        for k in &backup.keys {
+            let key = scoped_id(&k.connection_id, &k.id);
+            rows.push((API_KEYS, wrap(key, None, k)?));
+        }
+        for u in &backup.usage {
+            let row = wrap(u.natural_key(), Some(u.bucket_key()), u)?;
+            rows.push((USAGE, row));
+        }
+        for c in &backup.costs {
+            rows.push((COSTS, wrap(c.natural_key(), Some(c.day_key()), c)?));
+        }
+        for p in &backup.people {
+            let key = scoped_id(&p.connection_id, &p.id);
+            rows.push((PEOPLE, wrap(key, None, p)?));
+        }
+        for p in &backup.positions {
+            let key = scoped_id(&p.connection_id, &p.stream);
+            rows.push((SYNC_STATE, wrap(key, None, p)?));
+        }
+        for p in &backup.prices {
+            rows.push((PRICES, wrap(entry_key(p), None, p)?));
+        }
+        for s in &backup.settings {
+            rows.push((SETTINGS, to_js(s)?));
+        }
+        for name in ALL {
+            let mine = rows
+                .iter()
+                .filter(|(store_name, _)| *store_name == name)
+                .map(|(_, row)| (row.clone(), None));
+            store(name)?
+                .put_all(mine)
+                .await
+                .map_err(StorageError::write)?;
+        }
+        tx.done().await.map_err(StorageError::write)?;
+        Ok(())
+    }
+}
