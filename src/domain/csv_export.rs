@@ -4,6 +4,7 @@
 //! spreadsheet would run as a formula is written with a leading `'`.
 //! Numbers are written as numbers and never altered.
 
+use super::export::{Bom, Cell, Table};
 use super::overview::{Overview, Totals};
 
 /// Why a CSV file could not be written.
@@ -37,52 +38,41 @@ const OVERVIEW_HEADER: [&str; 11] = [
     "openai_name",
 ];
 
-/// The keys overview as CSV: one line per key, then "Unattributed" and
-/// "Total". A wholly unpriced line leaves its cost empty, never `0`.
-pub fn overview_csv(overview: &Overview) -> Result<String, CsvError> {
-    let mut out = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    out.write_record(OVERVIEW_HEADER)?;
+/// The keys overview as a table: one line per key, then "Unattributed"
+/// and "Total". A wholly unpriced line leaves its cost empty, never `0`.
+pub fn overview_table(overview: &Overview) -> Table {
+    let mut table = Table::new(&OVERVIEW_HEADER);
     for row in &overview.rows {
         let text = [row.key_id.as_str(), &row.name, &row.project, &row.masked];
         let extra = row.openai_name.as_deref().unwrap_or_default();
-        write_line(&mut out, text, &row.totals, extra)?;
+        table.push(line(text, &row.totals, extra));
     }
     if let Some(totals) = &overview.unattributed {
-        write_line(&mut out, ["", "Unattributed", "", ""], totals, "")?;
+        table.push(line(["", "Unattributed", "", ""], totals, ""));
     }
-    write_line(&mut out, ["", "Total", "", ""], &overview.total, "")?;
-    let bytes = out
-        .into_inner()
-        .map_err(|e| CsvError::Write(e.into_error().into()))?;
-    String::from_utf8(bytes).map_err(|_| CsvError::Encoding)
+    table.push(line(["", "Total", "", ""], &overview.total, ""));
+    table
 }
 
-fn write_line(
-    out: &mut csv::Writer<Vec<u8>>,
-    text: [&str; 4],
-    totals: &Totals,
-    openai_name: &str,
-) -> Result<(), CsvError> {
+/// The keys overview as CSV.
+pub fn overview_csv(overview: &Overview) -> Result<String, CsvError> {
+    overview_table(overview).to_csv(Bom::Without)
+}
+
+fn line(text: [&str; 4], totals: &Totals, openai_name: &str) -> Vec<Cell> {
     let c = &totals.counts;
-    let cost = if totals.wholly_unpriced() {
-        String::new()
-    } else {
-        totals.cost.to_fixed(6)
-    };
-    let mut line: Vec<String> = text.iter().map(|t| safe_text(t)).collect();
-    line.extend([
-        c.requests.to_string(),
-        c.input.to_string(),
-        c.cached_input.to_string(),
-        c.output.to_string(),
-        cost,
-        totals.unpriced_tokens.to_string(),
-        safe_text(openai_name),
+    let cost = (!totals.wholly_unpriced()).then_some(totals.cost);
+    let mut cells: Vec<Cell> = text.iter().map(|t| Cell::from(*t)).collect();
+    cells.extend([
+        c.requests.into(),
+        c.input.into(),
+        c.cached_input.into(),
+        c.output.into(),
+        cost.into(),
+        totals.unpriced_tokens.into(),
+        openai_name.into(),
     ]);
-    out.write_record(&line)?;
-    Ok(())
+    cells
 }
 
 #[cfg(test)]

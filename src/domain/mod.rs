@@ -6,6 +6,7 @@ pub mod connection;
 pub mod cost;
 pub mod csv_export;
 pub mod demo;
+pub mod export;
 pub mod fingerprint;
 pub mod keys;
 pub mod money;

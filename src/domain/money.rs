@@ -85,6 +85,12 @@ impl UsdDelta {
         Usd(self.0.unsigned_abs())
     }
 
+    /// `-0.004000` (no sign when positive): a number for a file.
+    pub fn to_fixed(self, decimals: u32) -> String {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        format!("{sign}{}", self.magnitude().to_fixed(decimals))
+    }
+
     /// `+$1.25`, `-$0.0040`, or `$0.00` when there is no difference.
     pub fn display(self) -> String {
         let sign = match self.0.signum() {

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::actions::now;
+use super::download::{file_stem, Downloads};
 use super::state::AppState;
 use crate::domain::keys::visible_name;
 use crate::domain::money::group_thousands;
@@ -55,12 +56,15 @@ pub fn CostsPage() -> impl IntoView {
                 <div><dt>"Billed but not allocable"</dt><dd id="overall-unallocated">{move || overall().unallocated.display()}</dd></div>
                 <div><dt>"Unpriced usage"</dt><dd id="overall-unpriced">{move || { let o = overall(); if o.is_understated() { format!("{} tokens left out", tokens(o.unpriced_tokens)) } else { "none".to_owned() } }}</dd></div>
             </dl>
-            <RollupTable id="costs-keys" title="By API key" lines=Signal::derive(move || report.with(|r| r.keys.clone()))/>
-            <RollupTable id="costs-users" title="By user" lines=Signal::derive(move || report.with(|r| r.users.clone()))/>
-            <RollupTable id="costs-projects" title="By project" lines=Signal::derive(move || report.with(|r| r.projects.clone()))/>
+            <RollupTable id="costs-keys" title="By API key" scope="cost-by-key" range=range lines=Signal::derive(move || report.with(|r| r.keys.clone()))/>
+            <RollupTable id="costs-users" title="By user" scope="cost-by-user" range=range lines=Signal::derive(move || report.with(|r| r.users.clone()))/>
+            <RollupTable id="costs-projects" title="By project" scope="cost-by-project" range=range lines=Signal::derive(move || report.with(|r| r.projects.clone()))/>
         </section>
         <section class="panel">
-            <h2>"Billed against estimated, per day and project"</h2>
+            <div class="table-head">
+                <h2>"Billed against estimated, per day and project"</h2>
+                <Downloads id="reconciliation" stem=Signal::derive(move || file_stem(state, "billed-vs-estimated", range.get())) table=Callback::new(move |()| report.with_untracked(CostReport::days_table))/>
+            </div>
             <p class="hint">"UTC days. The difference is the bill minus the estimate; the line items listed are billed charges tokens do not explain, such as tool calls, storage and models without a price."</p>
             <div class="scroll">
                 <table id="reconciliation">
@@ -89,10 +93,21 @@ pub fn CostsPage() -> impl IntoView {
 fn RollupTable(
     id: &'static str,
     title: &'static str,
+    /// Names the downloaded files.
+    scope: &'static str,
+    range: Memo<(i64, i64)>,
     lines: Signal<Vec<Line>>,
 ) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let stem = Signal::derive(move || file_stem(state, scope, range.get()));
+    let table = Callback::new(move |()| {
+        lines.with_untracked(|lines| CostReport::lines_table(lines))
+    });
     view! {
-        <h3>{title}</h3>
+        <div class="table-head">
+            <h3>{title}</h3>
+            <Downloads id=id stem=stem table=table/>
+        </div>
         <div class="scroll">
             <table id=id class="rollup">
                 <thead><tr><th>"Name"</th><th class="num">"Tokens"</th><th class="num">"Estimated"</th><th class="num">"Allocated"</th><th class="num">"Unpriced"</th></tr></thead>

@@ -1,8 +1,13 @@
 //! Files made in the page and handed to the browser as a download; no
 //! server is involved.
 
+use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
+
+use super::state::{AppState, Notice};
+use crate::domain::export::{Bom, Table};
+use crate::domain::time::Date;
 
 /// Offers `text` as a file called `file_name`.
 pub fn download_text(
@@ -39,5 +44,82 @@ pub fn slug(text: &str) -> String {
         "organization".to_owned()
     } else {
         trimmed.to_owned()
+    }
+}
+
+/// `keymeter-<organization>-<scope>-<first day>-to-<last day>`: what a
+/// downloaded file holds, in its name.
+pub fn file_stem(
+    state: AppState,
+    scope: &str,
+    (from, to): (i64, i64),
+) -> String {
+    let org = if state.all_selected() {
+        "all-organizations".to_owned()
+    } else {
+        let mut org = slug(
+            &state
+                .current_untracked()
+                .map(|c| c.label)
+                .unwrap_or_default(),
+        );
+        let cut = org.char_indices().nth(40).map_or(org.len(), |(i, _)| i);
+        org.truncate(cut);
+        org.trim_end_matches('-').to_owned()
+    };
+    format!(
+        "keymeter-{org}-{scope}-{}-to-{}",
+        Date::from_unix(from),
+        Date::from_unix(to - 1)
+    )
+}
+
+/// CSV, CSV for Excel and JSON downloads of one table. Buttons are
+/// `#<id>-csv`, `#<id>-excel` and `#<id>-json`.
+#[component]
+pub fn Downloads(
+    id: &'static str,
+    /// File name without extension.
+    #[prop(into)]
+    stem: Signal<String>,
+    /// Built only when a button is pressed.
+    table: Callback<(), Table>,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let save = move |kind: u8| {
+        let table = table.run(());
+        let stem = stem.get_untracked();
+        let written = match kind {
+            0 => table
+                .to_csv(Bom::Without)
+                .map(|t| (t, "csv", "text/csv;charset=utf-8")),
+            1 => table
+                .to_csv(Bom::With)
+                .map(|t| (t, "csv", "text/csv;charset=utf-8")),
+            _ => Ok((table.to_json(), "json", "application/json")),
+        };
+        let outcome =
+            written
+                .map_err(|e| e.to_string())
+                .and_then(|(text, ext, mime)| {
+                    let name = if kind == 1 {
+                        format!("{stem}-excel.{ext}")
+                    } else {
+                        format!("{stem}.{ext}")
+                    };
+                    download_text(&name, mime, &text).map_err(|_| {
+                        "The browser refused the download.".to_owned()
+                    })
+                });
+        if let Err(problem) = outcome {
+            state.notice.set(Some(Notice::error(problem)));
+        }
+    };
+    view! {
+        <span class="downloads">
+            <button id=format!("{id}-csv") class="secondary" on:click=move |_| save(0)>"CSV"</button>
+            <button id=format!("{id}-excel") class="secondary" title="CSV with a byte-order mark, so Excel reads non-Latin names correctly" on:click=move |_| save(1)>"CSV for Excel"</button>
+            <button id=format!("{id}-json") class="secondary" on:click=move |_| save(2)>"JSON"</button>
+        </span>
     }
 }

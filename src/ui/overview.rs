@@ -3,9 +3,10 @@
 use leptos::prelude::*;
 
 use super::actions::now;
-use super::download::{download_text, slug};
-use super::state::{AppState, Notice};
-use crate::domain::csv_export::overview_csv;
+use super::download::{file_stem, Downloads};
+use super::state::AppState;
+use crate::domain::csv_export::overview_table;
+use crate::domain::export::usage_table as rows_table;
 use crate::domain::keys::visible_name;
 use crate::domain::money::group_thousands;
 use crate::domain::overview::{overview_with_prices, Overview, Totals};
@@ -33,27 +34,19 @@ pub fn OverviewTable() -> impl IntoView {
         })
     });
 
-    let download = move |_| {
+    let stem = Signal::derive(move || file_stem(state, "keys", range.get()));
+    let usage_stem =
+        Signal::derive(move || file_stem(state, "usage-rows", range.get()));
+    let keys_table =
+        Callback::new(move |()| table.with_untracked(overview_table));
+    let usage_table = Callback::new(move |()| {
         let (from, to) = range.get_untracked();
-        let label = state.current().map(|c| c.label).unwrap_or_default();
-        let mut org = slug(&label);
-        let cut = org.char_indices().nth(40).map_or(org.len(), |(i, _)| i);
-        org.truncate(cut);
-        let name = format!(
-            "keymeter-{}-keys-{}-to-{}.csv",
-            org.trim_end_matches('-'),
-            Date::from_unix(from),
-            Date::from_unix(to - 1)
-        );
-        let written = table.with_untracked(overview_csv);
-        let outcome = written.map_err(|e| e.to_string()).and_then(|text| {
-            download_text(&name, "text/csv;charset=utf-8", &text)
-                .map_err(|_| "The browser refused the download.".to_owned())
-        });
-        if let Err(problem) = outcome {
-            state.notice.set(Some(Notice::error(problem)));
-        }
-    };
+        state.prices.with_untracked(|prices| {
+            state
+                .data
+                .with_untracked(|d| rows_table(prices, &d.usage, from, to))
+        })
+    });
     let caption = move || {
         let (from, to) = range.get();
         format!(
@@ -67,7 +60,11 @@ pub fn OverviewTable() -> impl IntoView {
         <section class="panel">
             <div class="table-head">
                 <h2>{caption}</h2>
-                <button id="csv-download" class="secondary" on:click=download>"Download CSV"</button>
+                <div class="actions">
+                    <Downloads id="overview" stem=stem table=keys_table/>
+                    <span class="downloads-label">"Usage rows:"</span>
+                    <Downloads id="usage" stem=usage_stem table=usage_table/>
+                </div>
             </div>
             <div class="scroll">
                 <table id="overview">

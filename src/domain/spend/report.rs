@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use super::{allocate, reconcile, rollups, Reconciliation, Rollup, Scoped};
 use crate::domain::cost::CostRecord;
+use crate::domain::export::{Cell, Table};
 use crate::domain::keys::{ApiKey, Project};
 use crate::domain::people::Person;
 use crate::domain::price::PriceTable;
@@ -165,6 +166,69 @@ fn lines(
     out
 }
 
+impl CostReport {
+    /// Keys, users or projects as a table.
+    pub fn lines_table(lines: &[Line]) -> Table {
+        let mut table = Table::new(&[
+            "name",
+            "detail",
+            "tokens",
+            "estimated_cost_usd",
+            "allocated_cost_usd",
+            "unpriced_tokens",
+        ]);
+        for line in lines {
+            let f = &line.figures;
+            table.push(vec![
+                line.name.as_str().into(),
+                line.detail.as_str().into(),
+                f.tokens.into(),
+                f.estimated.into(),
+                f.allocated.into(),
+                f.unpriced_tokens.into(),
+            ]);
+        }
+        table
+    }
+
+    /// The reconciliation per day and project as a table.
+    pub fn days_table(&self) -> Table {
+        let mut table = Table::new(&[
+            "day_utc",
+            "project",
+            "billed_usd",
+            "estimated_usd",
+            "difference_usd",
+            "difference_percent",
+            "unexplained_usd",
+            "unexplained_items",
+        ]);
+        for day in &self.days {
+            let f = &day.figures;
+            let items: Vec<String> = f
+                .unexplained
+                .iter()
+                .map(|i| format!("{} {}", i.line_item, i.amount.to_fixed(6)))
+                .collect();
+            table.push(vec![
+                day.day.to_string().into(),
+                day.project.as_str().into(),
+                f.billed.into(),
+                f.estimated.into(),
+                Cell::Decimal(f.difference.to_fixed(6)),
+                f.difference_basis_points.map_or(Cell::Empty, |bp| {
+                    let sign = if bp < 0 { "-" } else { "" };
+                    let bp = bp.unsigned_abs();
+                    Cell::Decimal(format!("{sign}{}.{:02}", bp / 100, bp % 100))
+                }),
+                f.unexplained_total().into(),
+                items.join("; ").into(),
+            ]);
+        }
+        table
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,5 +308,24 @@ mod tests {
         assert_eq!(report.projects[0].name, "Batch jobs");
         assert_eq!(report.days.len(), 2);
         assert!(report.days.iter().any(|d| d.project == "Web"));
+
+        let keys = CostReport::lines_table(&report.keys);
+        assert_eq!(keys.rows.len(), 3);
+        let csv = keys.to_csv(crate::domain::export::Bom::Without).unwrap();
+        assert!(csv.contains("default,Batch jobs · …k2,2001000,5.000000,"));
+        let days = report
+            .days_table()
+            .to_csv(crate::domain::export::Bom::Without);
+        let days = days.unwrap();
+        // P1 billed 4.00 against an estimate of 3.00 (25 % of the bill);
+        // P2 billed 9.00 against 7.50.
+        assert!(
+            days.contains(",Web,4.000000,3.000000,1.000000,25.00,0.000000,"),
+            "{days}"
+        );
+        assert!(
+            days.contains(",Batch jobs,9.000000,7.500000,1.500000,16.67,"),
+            "{days}"
+        );
     }
 }

@@ -11,7 +11,7 @@ const PASSPHRASE: &str = "correct horse battery";
 async fn overview_csv(browser: &Browser) -> String {
     browser.clear_downloads();
     browser.click("#tab-overview").await;
-    browser.click("#csv-download").await;
+    browser.click("#overview-csv").await;
     let (_, bytes) = browser.downloaded().await;
     String::from_utf8(bytes).expect("UTF-8")
 }

@@ -6,6 +6,7 @@
 mod backup;
 mod browser;
 mod expected;
+mod exports;
 mod keys;
 mod prices;
 mod secrets;
@@ -290,7 +291,7 @@ async fn connect_sync_download_and_reload_show_the_mocks_totals() {
     wait_for_table(&browser, &wanted).await;
 
     // The CSV download holds the same numbers.
-    browser.click("#csv-download").await;
+    browser.click("#overview-csv").await;
     let (name, bytes) = browser.downloaded().await;
     assert!(
         name.starts_with("keymeter-mock-organization-keys-"),

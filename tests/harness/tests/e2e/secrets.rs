@@ -142,7 +142,7 @@ async fn a_saved_key_is_encrypted_and_no_key_is_ever_stored_readable() {
         .await;
 
     browser.click("#tab-overview").await;
-    browser.click("#csv-download").await;
+    browser.click("#overview-csv").await;
     let (_, csv) = browser.downloaded().await;
     let csv = String::from_utf8(csv).expect("UTF-8");
     let found =
