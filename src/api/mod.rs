@@ -6,6 +6,7 @@ pub mod client;
 pub mod endpoints;
 pub mod error;
 pub mod paging;
+pub mod saved;
 pub mod types;
 
 pub use error::ApiError;

@@ -8,6 +8,7 @@ pub mod csv_export;
 pub mod demo;
 pub mod export;
 pub mod fingerprint;
+pub mod import;
 pub mod keys;
 pub mod money;
 pub mod overview;

@@ -8,6 +8,7 @@ use super::backup::BackupPanel;
 use super::chart::DailyChart;
 use super::connect::ConnectForm;
 use super::costs::CostsPage;
+use super::import::ImportPanel;
 use super::keys::KeysPage;
 use super::organization::OrganizationPage;
 use super::overview::OverviewTable;
@@ -35,6 +36,7 @@ pub fn App() -> impl IntoView {
                 <ConnectForm/>
             </Show>
             <Show when=move || state.connections.with(Vec::is_empty) && state.db.with(Option::is_some)>
+                <ImportPanel/>
                 <BackupPanel/>
             </Show>
             <Show when=move || state.selected.get().is_some()>
@@ -45,7 +47,7 @@ pub fn App() -> impl IntoView {
                     View::Keys => view! { <KeysPage/> }.into_any(),
                     View::Costs => view! { <CostsPage/> }.into_any(),
                     View::Prices => view! { <PricesPage/> }.into_any(),
-                    View::Backup => view! { <BackupPanel/> }.into_any(),
+                    View::Backup => view! { <ImportPanel/><BackupPanel/> }.into_any(),
                     View::Organization => view! { <OrganizationPage/> }.into_any(),
                 }}
             </Show>
@@ -68,7 +70,7 @@ fn Tabs() -> impl IntoView {
             {tab(View::Keys, "tab-keys", "API keys")}
             {tab(View::Costs, "tab-costs", "Costs")}
             {tab(View::Prices, "tab-prices", "Prices")}
-            {tab(View::Backup, "tab-backup", "Backup")}
+            {tab(View::Backup, "tab-backup", "Import and backup")}
             <Show when=move || !state.all_selected()>
                 {tab(View::Organization, "tab-organization", "Organization")}
             </Show>

@@ -10,6 +10,7 @@ mod costs;
 mod directory;
 mod download;
 mod files;
+mod import;
 mod keys;
 mod organization;
 mod overview;

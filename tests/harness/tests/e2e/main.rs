@@ -7,6 +7,7 @@ mod backup;
 mod browser;
 mod expected;
 mod exports;
+mod import;
 mod keys;
 mod prices;
 mod secrets;
