@@ -3,6 +3,7 @@
 
 mod backup;
 mod error;
+mod imported;
 mod prices;
 mod repo;
 pub mod schema;

@@ -109,11 +109,13 @@ async fn import(state: AppState, input: HtmlInputElement) {
             }
         }
     }
+    let keys = batch.keys_seen();
     let usage_buckets: Vec<String> = batch.usage_buckets.into_iter().collect();
     let cost_days: Vec<String> = batch.cost_days.into_iter().collect();
     let rows = batch.usage.len() + batch.costs.len();
     let stored = async {
         db.replace_buckets(&usage_buckets, &batch.usage).await?;
+        db.add_missing_keys(&keys).await?;
         db.store_cost_page(&cost_days, &batch.costs, None).await
     };
     if let Err(error) = stored.await {

@@ -10,6 +10,7 @@ pub mod dashboard;
 use std::collections::BTreeSet;
 
 use super::cost::CostRecord;
+use super::keys::{ApiKey, KeyNotes};
 use super::usage::{UsageKind, UsageRecord};
 
 /// What a file holds, told by its name (`completions_usage_….csv`,
@@ -56,6 +57,37 @@ impl ImportBatch {
         self.cost_days.extend(other.cost_days);
     }
 
+    /// A directory entry for every key the rows name, so a key seen only
+    /// in imports can be labelled like any other. Its name is its id
+    /// until a sync brings OpenAI's listing; storing keeps any entry that
+    /// already exists.
+    pub fn keys_seen(&self) -> Vec<ApiKey> {
+        let mut seen: Vec<ApiKey> = Vec::new();
+        for row in &self.usage {
+            let Some(id) = row.api_key_id.as_deref() else {
+                continue;
+            };
+            let known = seen
+                .iter()
+                .any(|k| k.id == id && k.connection_id == row.connection_id);
+            if !known {
+                seen.push(ApiKey {
+                    connection_id: row.connection_id.clone(),
+                    id: id.to_owned(),
+                    project_id: row.project_id.clone().unwrap_or_default(),
+                    name: id.to_owned(),
+                    redacted_value: String::new(),
+                    owner: None,
+                    created_at: None,
+                    last_used_at: None,
+                    deleted_at: None,
+                    notes: KeyNotes::default(),
+                });
+            }
+        }
+        seen
+    }
+
     /// Rows read, for the message after an import.
     pub fn rows(&self) -> usize {
         self.usage.len() + self.costs.len()
@@ -97,6 +129,27 @@ pub enum ImportError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_key_the_rows_name_gets_one_directory_entry() {
+        use crate::domain::demo::demo_org;
+        use crate::domain::time::Date;
+        let org = demo_org("c", Date::new(2026, 3, 31), 3);
+        let batch = ImportBatch {
+            usage: org.usage.clone(),
+            ..ImportBatch::default()
+        };
+        let seen = batch.keys_seen();
+        let mut ids: Vec<&str> = org
+            .usage
+            .iter()
+            .filter_map(|r| r.api_key_id.as_deref())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(seen.len(), ids.len());
+        assert!(seen.iter().all(|k| k.name == k.id && k.notes.tracked));
+    }
 
     #[test]
     fn file_names_tell_the_kind() {

@@ -119,6 +119,32 @@ async fn dashboard_csv_and_saved_replies_import_once_and_broken_files_change_not
         .await;
     assert_eq!(organizations, 1, "one imported organization");
 
+    // A key seen only in imports is in the directory and takes a label.
+    browser.click("#tab-keys").await;
+    browser
+        .click("#keys tr[data-key=\"key_imported_1\"] button.edit")
+        .await;
+    browser
+        .fill(".key-editor .edit-label", "Imported one")
+        .await;
+    browser.click(".key-editor button.save").await;
+    browser.click("#tab-overview").await;
+    browser
+        .until("the label in the overview", || async {
+            let name = browser
+                .js("const r = document.querySelector('#overview \
+                     tr[data-key=\"key_imported_1\"] td.name'); \
+                     return r ? r.innerText : ''")
+                .await;
+            let name = name.as_str().unwrap_or_default().to_owned();
+            if name.contains("Imported one") {
+                Ok(())
+            } else {
+                Err(name)
+            }
+        })
+        .await;
+
     assert_eq!(browser.console_errors().await, Vec::<String>::new());
     let _ = std::fs::remove_dir_all(&dir);
     browser.quit().await;
