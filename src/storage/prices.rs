@@ -89,4 +89,19 @@ impl Db {
         tx.done().await.map_err(StorageError::write)?;
         Ok(())
     }
+
+    /// Deletes every stored price entry.
+    pub async fn clear_prices(&self) -> Result<(), StorageError> {
+        let tx = self
+            .rexie()
+            .transaction(&[PRICES], TransactionMode::ReadWrite)
+            .map_err(StorageError::write)?;
+        tx.store(PRICES)
+            .map_err(StorageError::write)?
+            .clear()
+            .await
+            .map_err(StorageError::write)?;
+        tx.done().await.map_err(StorageError::write)?;
+        Ok(())
+    }
 }

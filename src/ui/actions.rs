@@ -9,7 +9,8 @@ use crate::api::endpoints;
 use crate::api::ApiError;
 use crate::domain::connection::Connection;
 use crate::domain::demo::{demo_org, split_into_hours, DEMO_CONNECTION};
-use crate::domain::keys::check_key_text;
+use crate::domain::keys::{check_key_text, OwnerKind};
+use crate::domain::people::Person;
 use crate::domain::price::PriceTable;
 use crate::domain::time::{Date, DAY};
 use crate::storage::{Db, OrgData, StorageError, DB_NAME};
@@ -276,6 +277,18 @@ pub async fn load_demo(state: AppState) {
     let mut days: Vec<String> = org.costs.iter().map(|r| r.day_key()).collect();
     days.sort();
     days.dedup();
+    let people: Vec<Person> = org
+        .users
+        .iter()
+        .map(|u| Person {
+            connection_id: DEMO_CONNECTION.to_owned(),
+            id: u.id.clone(),
+            kind: OwnerKind::User,
+            name: u.name.clone(),
+            email: Some(u.email.clone()),
+            role: Some(u.role.clone()),
+        })
+        .collect();
     let connection = Connection {
         id: DEMO_CONNECTION.to_owned(),
         label: "Demo organization".to_owned(),
@@ -292,6 +305,7 @@ pub async fn load_demo(state: AppState) {
             .await?;
         db.store_usage_page(&buckets, &usage, None).await?;
         db.store_cost_page(&days, &org.costs, None).await?;
+        db.save_people(DEMO_CONNECTION, &people).await?;
         db.put_connection(&connection).await
     };
     if let Err(error) = saved.await {

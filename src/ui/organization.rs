@@ -12,8 +12,16 @@ use super::state::AppState;
 pub fn OrganizationPage() -> impl IntoView {
     let state = expect_context::<AppState>();
     let current = move || state.current();
-    let label = RwSignal::new(current().map(|c| c.label).unwrap_or_default());
-    let base = RwSignal::new(current().map(|c| c.api_base).unwrap_or_default());
+    let label = RwSignal::new(String::new());
+    let base = RwSignal::new(String::new());
+    // The form shows the organization that is selected now: switching, or
+    // adding another while this tab is open, refills it, so Save can never
+    // write one organization's name or URL onto another.
+    Effect::new(move |_| {
+        let shown = current();
+        label.set(shown.as_ref().map(|c| c.label.clone()).unwrap_or_default());
+        base.set(shown.map(|c| c.api_base).unwrap_or_default());
+    });
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         leptos::task::spawn_local(directory::edit_connection(

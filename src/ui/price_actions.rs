@@ -4,10 +4,12 @@
 
 use leptos::prelude::*;
 
-use super::actions::{now, report};
+use super::actions::report;
 use super::files::read_chosen;
 use super::state::{AppState, Notice};
-use crate::domain::price::{import_litellm, Price, PriceEntry, PriceSource};
+use crate::domain::price::{
+    built_in_table, import_litellm, Price, PriceEntry, PriceSource, PriceTable,
+};
 use crate::domain::time::Date;
 
 /// LiteLLM's file is a few MB; anything far beyond is not a price table.
@@ -39,10 +41,17 @@ pub async fn import_file(
             return Vec::new();
         }
     };
+    let warnings: Vec<String> =
+        imported.warnings.iter().map(ToString::to_string).collect();
     if imported.entries.is_empty() {
-        let text = "The file holds no OpenAI model prices; nothing changed.";
+        let text = if warnings.is_empty() {
+            "The file holds no OpenAI model prices; nothing changed."
+        } else {
+            "No price in the file could be used; nothing changed. See why \
+             below."
+        };
         state.notice.set(Some(Notice::error(text)));
-        return Vec::new();
+        return warnings;
     }
     if let Err(error) = db.put_price_entries(&imported.entries).await {
         report(state, error);
@@ -54,9 +63,10 @@ pub async fn import_file(
             table.set(entry);
         }
     });
-    let warnings: Vec<String> =
-        imported.warnings.iter().map(ToString::to_string).collect();
-    let mut text = format!("Imported {count} OpenAI prices");
+    let mut text = format!(
+        "Imported {count} OpenAI price{}",
+        if count == 1 { "" } else { "s" }
+    );
     if imported.skipped > 0 {
         text += &format!(
             " ({} entries held no price keymeter uses)",
@@ -64,11 +74,29 @@ pub async fn import_file(
         );
     }
     text += ".";
+    if imported.held_back > 0 {
+        text += &format!(
+            " {} looked like another unit and were not imported.",
+            imported.held_back
+        );
+    }
     if !warnings.is_empty() {
-        text += &format!(" {} need a look; see below.", warnings.len());
+        text += " See the notes below.";
     }
     state.notice.set(Some(Notice::info(text)));
     warnings
+}
+
+/// Drops every imported and edited price: the built-in list alone again.
+pub async fn reset_all(state: AppState) {
+    let Some(db) = state.db() else { return };
+    if let Err(error) = db.clear_prices().await {
+        return report(state, error);
+    }
+    state.prices.set(PriceTable::built_in());
+    let text = "Every imported and edited price is removed; keymeter's \
+                built-in prices apply again.";
+    state.notice.set(Some(Notice::info(text)));
 }
 
 /// Stores the user's own price of `model` from `from` on.
@@ -101,11 +129,13 @@ pub async fn reset(state: AppState, model: String) {
         return report(state, error);
     }
     state.prices.update(|table| table.reset(&model));
-    let text = format!("{model} is back to keymeter's built-in price.");
+    let built_in = built_in_table().entries().any(|e| e.model == model);
+    let text = if built_in {
+        format!("{model} is back to keymeter's built-in price.")
+    } else {
+        format!(
+            "Your price of {model} is removed; its usage is unpriced again."
+        )
+    };
     state.notice.set(Some(Notice::info(text)));
-}
-
-/// Today's UTC date, the default start of an edited price.
-pub fn today() -> Date {
-    Date::from_unix(now())
 }

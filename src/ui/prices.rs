@@ -4,10 +4,11 @@
 use leptos::prelude::*;
 
 use super::files::file_input;
-use super::price_actions::{self, today};
+use super::price_actions;
 use super::state::{AppState, Notice};
+use crate::domain::keys::visible_name;
 use crate::domain::price::{
-    other_units, PriceEntry, PriceForm, PriceSource, Rate,
+    built_in_table, other_units, PriceEntry, PriceForm, PriceSource, Rate,
 };
 use crate::domain::time::Date;
 
@@ -49,7 +50,7 @@ pub fn PricesPage() -> impl IntoView {
     let import_from = RwSignal::new(String::new());
     let editor = Editor {
         model: RwSignal::new(String::new()),
-        from: RwSignal::new(today().to_string()),
+        from: RwSignal::new(String::new()),
         form: RwSignal::new(PriceForm::default()),
     };
     let rows = Memo::new(move |_| {
@@ -106,7 +107,12 @@ pub fn PricesPage() -> impl IntoView {
                 </div>
             </Show>
             <PriceEditor editor=editor/>
+            <div class="actions">
             <label class="filter">"Find a model " <input id="prices-filter" type="search" prop:value=filter on:input=move |ev| filter.set(event_target_value(&ev))/></label>
+            <Show when=move || state.prices.with(|t| !t.overrides().is_empty())>
+                <button id="prices-reset-all" class="secondary" on:click=move |_| { leptos::task::spawn_local(price_actions::reset_all(state)); }>"Remove all my imported and edited prices"</button>
+            </Show>
+            </div>
             <div class="scroll">
                 <table id="prices">
                     <thead>
@@ -144,19 +150,21 @@ fn PriceRow(entry: PriceEntry, edited: bool, editor: Editor) -> impl IntoView {
         leptos::task::spawn_local(price_actions::reset(state, model.clone()));
     };
     let price = &entry.price;
+    let has_built_in =
+        built_in_table().entries().any(|e| e.model == entry.model);
     let from_attr = shown_from.clone();
     view! {
         <tr data-model=entry.model.clone() data-from=from_attr data-source=source_label(entry.source)>
-            <td class="mono">{entry.model.clone()}{price.long_context.then(|| view! { <span class="badge" title="Charges more above 272k input tokens per request, which daily totals cannot see: estimates are a lower bound.">"long context"</span> })}</td>
+            <td class="mono model">{visible_name(&entry.model)}{price.long_context.then(|| view! { <span class="badge" title="Charges more above 272k input tokens per request, which daily totals cannot see: estimates are a lower bound.">"long context"</span> })}</td>
             <td>{shown_from}</td>
             <td>{source_label(entry.source)}</td>
             <td class="num input">{rate(price.input)}</td>
             <td class="num cached">{rate(price.cached_input)}</td>
             <td class="num output">{rate(price.output)}</td>
-            <td class="small">{other_units(price)}</td>
+            <td class="small wrap">{other_units(price)}</td>
             <td class="actions">
                 <button class="secondary edit-price" on:click=edit>"Edit"</button>
-                {edited.then(|| view! { <button class="secondary reset-price" on:click=reset>"Reset to built in"</button> })}
+                {edited.then(|| view! { <button class="secondary reset-price" on:click=reset>{if has_built_in { "Reset to built in" } else { "Remove" }}</button> })}
             </td>
         </tr>
     }

@@ -21,7 +21,7 @@ pub struct PriceForm {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error(
     "{field} should be dollars per 1M, like 2.50 or 0.075 (at most six \
-     decimals), or empty for no such price."
+     decimals and below $1,000,000,000), or empty for no such price."
 )]
 pub struct FormError {
     pub field: &'static str,

@@ -60,8 +60,9 @@ impl fmt::Display for ImportWarning {
             } => write!(
                 f,
                 "{model}: {field} gives ${} per 1M, but the built-in price \
-                 is ${} per 1M. The file may use another unit; check it \
-                 before relying on it.",
+                 is ${} per 1M. The file probably uses another unit, so \
+                 this model was not imported; enter its price by hand if \
+                 the file is right.",
                 imported.per_million_text(),
                 built_in.per_million_text()
             ),
@@ -71,7 +72,11 @@ impl fmt::Display for ImportWarning {
                  was rounded to the nearest picodollar."
             ),
             ImportWarning::Unreadable { model, field } => {
-                write!(f, "{model}: {field} is not a price and was left out.")
+                write!(
+                    f,
+                    "{model}: {field} is not a usable price (negative, not \
+                     a number, or implausibly large) and was left out."
+                )
             }
         }
     }
@@ -84,6 +89,9 @@ pub struct Imported {
     pub entries: Vec<PriceEntry>,
     /// OpenAI entries that held no price keymeter uses.
     pub skipped: usize,
+    /// OpenAI entries not applied because a price looked like another
+    /// unit (each has an `UnitMismatch` warning).
+    pub held_back: usize,
     pub warnings: Vec<ImportWarning>,
 }
 
@@ -134,6 +142,9 @@ const FIELDS: &[(&str, Slot)] = &[
 ];
 
 const PROVIDERS: &[&str] = &["openai", "text-completion-openai"];
+/// Longer names are not OpenAI model names; they would only break the
+/// price list's layout.
+const MAX_MODEL_NAME: usize = 200;
 
 /// Reads `text` as LiteLLM's price file. The entries apply from `from` on
 /// (`None`: every day); passing the import day keeps the built-in history
@@ -160,7 +171,11 @@ pub fn import_litellm(
         };
         // `sample_spec` documents the format; names with a slash are
         // size or route variants no usage row is named after.
-        if model == "sample_spec" || model.contains('/') || model.is_empty() {
+        if model == "sample_spec"
+            || model.contains('/')
+            || model.is_empty()
+            || model.chars().count() > MAX_MODEL_NAME
+        {
             continue;
         }
         if chosen
@@ -187,7 +202,13 @@ pub fn import_litellm(
             imported.skipped += 1;
             continue;
         }
-        check_units(model, from, &price, &mut imported.warnings);
+        // A price 1000 times off keymeter's is almost surely another
+        // unit (per 1K tokens, per token written as per 1M): applying it
+        // would make every figure absurd, so it is held back and shown.
+        if !check_units(model, from, &price, &mut imported.warnings) {
+            imported.held_back += 1;
+            continue;
+        }
         imported.entries.push(PriceEntry {
             model: model.to_owned(),
             from,
@@ -307,10 +328,10 @@ fn check_units(
     from: Option<Date>,
     price: &Price,
     warnings: &mut Vec<ImportWarning>,
-) {
+) -> bool {
     let day = from.unwrap_or(Date::new(9999, 12, 31));
     let Some(built) = built_in_table().resolve(model, day) else {
-        return;
+        return true;
     };
     let built = built.price();
     let pairs = [
@@ -348,6 +369,7 @@ fn check_units(
         ),
         ("input_cost_per_second", price.per_second, built.per_second),
     ];
+    let mut plausible = true;
     for (field, imported, built_in) in pairs {
         let (Some(imported), Some(built_in)) = (imported, built_in) else {
             continue;
@@ -356,6 +378,7 @@ fn check_units(
             .factor_between(built_in)
             .is_some_and(|f| f >= 1_000)
         {
+            plausible = false;
             warnings.push(ImportWarning::UnitMismatch {
                 model: model.to_owned(),
                 field,
@@ -364,6 +387,7 @@ fn check_units(
             });
         }
     }
+    plausible
 }
 
 #[cfg(test)]

@@ -29,6 +29,9 @@ pub struct Rate(pub u64);
 
 impl Rate {
     pub const FREE: Rate = Rate(0);
+    /// $1,000 per unit ($1 billion per 1M tokens): far above any real
+    /// price, and below 2^53, so every rate is exact as a browser number.
+    pub const MAX: Rate = Rate(1_000_000_000_000_000);
 
     /// A price written as dollars per million units (`"2.50"`), or `None`
     /// when the text is not a plain decimal or is finer than $0.000001.
@@ -37,14 +40,15 @@ impl Rate {
         // Per million units at 1e-12 is per unit at 1e-18: drop six places.
         let exact = scaled.pico % 1_000_000 == 0;
         let rate = u64::try_from(scaled.pico / 1_000_000).ok()?;
-        (scaled.exact && exact).then_some(Rate(rate))
+        (scaled.exact && exact && rate <= Rate::MAX.0).then_some(Rate(rate))
     }
 
     /// A price written as dollars per single unit (`"0.04"` per image,
     /// `"2.5e-06"` per token), with whether it was exact to a picodollar.
     pub fn per_unit(dollars: &str) -> Option<(Rate, bool)> {
         let scaled = parse_scaled(dollars)?;
-        Some((Rate(u64::try_from(scaled.pico).ok()?), scaled.exact))
+        let rate = u64::try_from(scaled.pico).ok()?;
+        (rate <= Rate::MAX.0).then_some((Rate(rate), scaled.exact))
     }
 
     /// The cost of `quantity` units.
@@ -95,6 +99,9 @@ mod tests {
         assert_eq!(Rate::per_million("600"), Some(Rate(600_000_000)));
         assert_eq!(Rate::per_million("0.0000001"), None);
         assert_eq!(Rate::per_million("-1"), None);
+        assert_eq!(Rate::per_million("18446744073709"), None, "too large");
+        assert_eq!(Rate::per_million("1000000000"), Some(Rate::MAX));
+        assert_eq!(Rate::per_unit("10000000"), None);
     }
 
     #[test]

@@ -105,13 +105,13 @@ fn only_openai_entries_are_kept_and_the_sample_spec_is_skipped() {
             "gpt-3.5-turbo-instruct",
             "gpt-4.1",
             "gpt-4o-2024-08-06",
-            "gpt-4o-mini-2024-07-18",
             "o3-mini",
             "tts-1",
             "whisper-1",
         ]
     );
     assert_eq!(imported.skipped, 1, "text-moderation-stable has no price");
+    assert_eq!(imported.held_back, 1, "gpt-4o-mini is 1000x off");
     let o3 = entry(&imported, "o3-mini");
     assert_eq!(per_million(o3.input), "1.10");
     assert_eq!(per_million(o3.output), "4.40", "a number written as text");
@@ -147,6 +147,34 @@ fn a_price_a_thousand_times_off_is_reported_with_its_field() {
         text.contains("$150000.00 per 1M") && text.contains("$0.15 per 1M"),
         "{text}"
     );
+    assert!(text.contains("not imported"), "{text}");
+    assert!(
+        imported.entries.iter().all(|e| e.model != *model),
+        "a likely unit slip is held back, not applied"
+    );
+}
+
+#[test]
+fn absurd_prices_and_names_are_left_out() {
+    let long = "g".repeat(300);
+    let text = format!(
+        r#"{{"{long}": {{"input_cost_per_token": 1e-06,
+             "litellm_provider": "openai"}},
+           "gpt-huge": {{"input_cost_per_token": 10000000,
+             "output_cost_per_token": 1e-06, "litellm_provider": "openai"}}}}"#
+    );
+    let imported = import_litellm(&text, None).unwrap();
+    let names: Vec<&str> =
+        imported.entries.iter().map(|e| e.model.as_str()).collect();
+    assert_eq!(names, ["gpt-huge"]);
+    assert_eq!(imported.entries[0].price.input, None, "too large to keep");
+    assert!(imported.warnings.iter().any(|w| matches!(
+        w,
+        ImportWarning::Unreadable {
+            field: "input_cost_per_token",
+            ..
+        }
+    )));
 }
 
 #[test]

@@ -44,7 +44,25 @@ async fn labels_tracking_two_organizations_and_a_deleted_key() {
         .await
         .expect("the page opens");
     connect(&browser, "Org A", &mock, None).await;
+    // Adding another organization while Org A's settings are open shows
+    // the new one's settings, never Org A's.
+    browser.click("#tab-organization").await;
+    browser.element("#org-label").await;
     connect(&browser, "Org B", &second, None).await;
+    browser
+        .until("Org B's own settings", || async {
+            let shown = browser
+                .js("return [document.getElementById('org-label')?.value, \
+                     document.getElementById('org-base')?.value]")
+                .await;
+            let want = serde_json::json!(["Org B", second.base_url()]);
+            if shown == want {
+                Ok(())
+            } else {
+                Err(shown.to_string())
+            }
+        })
+        .await;
     pick_organization(&browser, "Org A").await;
 
     // Label and tag a key; the overview shows the label and OpenAI's name.

@@ -219,8 +219,11 @@ async fn costs_follow_edited_imported_and_reset_prices() {
         .await
         .expect("the file is chosen");
     let (text, is_error) =
-        browser.notice_containing("Imported 2 OpenAI prices").await;
-    assert!(!is_error, "{text}");
+        browser.notice_containing("Imported 1 OpenAI price.").await;
+    assert!(
+        !is_error && text.contains("1 looked like another unit"),
+        "{text}"
+    );
     let warnings = browser
         .js("return document.getElementById('price-warnings').innerText")
         .await;
@@ -267,7 +270,22 @@ async fn costs_follow_edited_imported_and_reset_prices() {
         .expect("the file is chosen");
     let (_, is_error) = browser.notice_containing("not valid JSON").await;
     assert!(is_error);
-    wait_for_price(&browser, "gpt-4.1", ["imported", "2000.00"]).await;
+    wait_for_price(&browser, "gpt-4.1", ["built in", "2.00"]).await;
+
+    // Removing every own price leaves the built-in list alone.
+    browser.click("#prices-reset-all").await;
+    browser
+        .notice_containing("built-in prices apply again")
+        .await;
+    browser
+        .until("the preview model's own price to go", || async {
+            match price_row(&browser, PREVIEW_MODEL).await {
+                None => Ok(()),
+                Some(row) => Err(format!("{row:?}")),
+            }
+        })
+        .await;
+    expect_costs(&browser, &wanted(&mock, &PriceTable::built_in())).await;
 
     assert_eq!(browser.console_errors().await, Vec::<String>::new());
     let _ = std::fs::remove_dir_all(&dir);
