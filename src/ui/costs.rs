@@ -114,7 +114,7 @@ fn RollupTable(
                 <tbody>
                     <For each=move || lines.get() key=|l| format!("{l:?}") let:l>
                         <tr data-id=l.id.clone()>
-                            <td class="name"><span class="label">{visible_name(&l.name)}</span>{(!l.detail.is_empty()).then(|| view! { <span class="muted small">{format!(" {}", visible_name(&l.detail))}</span> })}</td>
+                            <td class="name">{let cid = l.id.split('/').next().unwrap_or_default().to_owned(); move || state.org_of(&cid).map(|org| view! { <span class="org badge">{org}</span>" " })}<span class="label">{visible_name(&l.name)}</span>{(!l.detail.is_empty()).then(|| view! { <span class="muted small">{format!(" {}", visible_name(&l.detail))}</span> })}</td>
                             <td class="num">{tokens(l.figures.tokens)}</td>
                             <td class="num estimated">{l.figures.estimated.display()}</td>
                             <td class="num allocated">{l.figures.allocated.display()}</td>

@@ -119,7 +119,7 @@ fn KeyRow(line: Line, editing: RwSignal<Option<String>>) -> impl IntoView {
                 {key.notes.tags.iter().map(|t| view! { <span class="badge tag">{t.clone()}</span> }).collect_view()}
                 {(!key.notes.description.is_empty()).then(|| view! { <div class="muted small">{key.notes.description.clone()}</div> })}
             </td>
-            <td>{project}{project_archived.then_some(" (archived)")}</td>
+            <td>{let cid = key.connection_id.clone(); move || state.org_of(&cid).map(|org| view! { <span class="org badge">{org}</span>" " })}{project}{project_archived.then_some(" (archived)")}</td>
             <td>{owner}</td>
             <td class="mono">{key.masked()}</td>
             <td>{date(key.created_at)}</td>

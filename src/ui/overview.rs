@@ -84,7 +84,7 @@ pub fn OverviewTable() -> impl IntoView {
                                     {row.deleted.then(|| view! { <span class="badge warn" title="No longer in OpenAI's listing; its usage is kept">"deleted"</span> })}
                                     {row.tags.iter().map(|t| view! { <span class="badge tag">{t.clone()}</span> }).collect_view()}
                                 </td>
-                                <td>{row.project.clone()}</td>
+                                <td>{let cid = row.connection_id.clone(); move || state.org_of(&cid).map(|org| view! { <span class="org badge">{org}</span>" " })}{row.project.clone()}</td>
                                 <td class="mono">{row.masked.clone()}</td>
                                 <Counts totals=row.totals.clone()/>
                             </tr>

@@ -133,6 +133,19 @@ impl AppState {
         self.selected.get().as_deref() == Some(ALL)
     }
 
+    /// The organization a row belongs to, named only while every
+    /// organization is shown (elsewhere it goes without saying).
+    pub fn org_of(&self, connection_id: &str) -> Option<String> {
+        if !self.all_selected() {
+            return None;
+        }
+        self.connections.with(|all| {
+            all.iter()
+                .find(|c| c.id == connection_id)
+                .map(|c| crate::domain::keys::visible_name(&c.label))
+        })
+    }
+
     /// Whether the selected connection's admin key is in memory.
     pub fn unlocked(&self) -> bool {
         self.selected

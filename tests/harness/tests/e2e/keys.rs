@@ -140,6 +140,16 @@ async fn labels_tracking_two_organizations_and_a_deleted_key() {
         })
         .await;
     assert_eq!(rows, 2);
+    let orgs = browser
+        .js(&format!(
+            "return [...document.querySelectorAll('#overview tr[data-key=\"{API_SERVER}\"] .org')].map(o => o.innerText).sort()"
+        ))
+        .await;
+    assert_eq!(
+        orgs,
+        serde_json::json!(["Org A", "Org B"]),
+        "each row says its organization"
+    );
     let labelled = browser
         .js("return [...document.querySelectorAll('#overview td.name')].filter(t => t.innerText.includes('Checkout API')).length")
         .await;
