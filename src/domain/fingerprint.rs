@@ -37,9 +37,16 @@ pub enum Identified<'a> {
     NotFound,
 }
 
+/// Shorter than any key OpenAI issues: such text is not a key, whatever
+/// its start and end, and gets no fingerprint.
+const MIN_KEY_LEN: usize = 20;
+
 /// Finds which of `keys` the pasted `secret` is.
 pub fn identify<'a>(secret: &str, keys: &'a [ApiKey]) -> Identified<'a> {
     let secret = secret.trim();
+    if secret.len() < MIN_KEY_LEN {
+        return Identified::NotFound;
+    }
     let print = fingerprint(secret);
     if let Some(key) = keys
         .iter()
@@ -115,6 +122,12 @@ mod tests {
         );
         keys[1].notes.fingerprint = Some(fingerprint(SECRET));
         assert_eq!(identify(SECRET, &keys), Identified::Known(&keys[1]));
+    }
+
+    #[test]
+    fn text_too_short_to_be_a_key_matches_nothing() {
+        let keys = [key("key_a", "sk-proj-x...0008")];
+        assert_eq!(identify("sk-proj-x-0008", &keys), Identified::NotFound);
     }
 
     #[test]

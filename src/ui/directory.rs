@@ -29,11 +29,8 @@ pub async fn identify_pasted(state: AppState, secret: String) {
     if secret.trim().is_empty() {
         return;
     }
-    let found =
-        state
-            .data
-            .with_untracked(|data| {
-                match identify(&secret, &data.keys) {
+    let found = state.data.with_untracked(|data| {
+        match identify(&secret, &data.keys) {
         Identified::Known(key) => Ok((key.clone(), true)),
         Identified::Matched(key) => Ok((key.clone(), false)),
         Identified::Ambiguous(keys) => Err(format!(
@@ -41,11 +38,12 @@ pub async fn identify_pasted(state: AppState, secret: String) {
             keys.len()
         )),
         Identified::NotFound => Err(
-            "No listed key matches. Sync first, or check the organization."
+            "No listed key matches. Paste the whole key; if it is new, sync \
+             first, or check the organization."
                 .to_owned(),
         ),
     }
-            });
+    });
     let (key, known) = match found {
         Ok(found) => found,
         Err(text) => return state.notice.set(Some(Notice::error(text))),
