@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use futures::future::try_join_all;
+
 use rexie::{KeyRange, TransactionMode};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -377,25 +379,28 @@ impl Db {
         let store = tx.store(store_name).map_err(StorageError::write)?;
         // One range delete per bucket: a bucket's rows share its key as
         // a prefix, so this clears exactly them, however many there were.
-        for bucket in bucket_keys {
-            let (low, high) = bucket_rows(bucket);
-            let range = KeyRange::bound(
-                &JsValue::from_str(&low),
-                &JsValue::from_str(&high),
-                None,
-                None,
-            )
-            .map_err(StorageError::write)?;
-            store
-                .delete(JsValue::from(range))
-                .await
+        // The deletes are all sent before any is awaited, and the rows
+        // are only put once every delete is done.
+        let deletes = bucket_keys
+            .iter()
+            .map(|bucket| {
+                let (low, high) = bucket_rows(bucket);
+                let range = KeyRange::bound(
+                    &JsValue::from_str(&low),
+                    &JsValue::from_str(&high),
+                    None,
+                    None,
+                )
                 .map_err(StorageError::write)?;
-        }
-        store
-            .put_all(rows.into_iter().map(|row| (row, None)))
-            .await
-            .map_err(StorageError::write)?;
-        if let Some(position) = position {
+                Ok(store.delete(JsValue::from(range)))
+            })
+            .collect::<Result<Vec<_>, StorageError>>()?;
+        try_join_all(deletes).await.map_err(StorageError::write)?;
+        let rows = store.put_all(rows.into_iter().map(|row| (row, None)));
+        let position = async {
+            let Some(position) = position else {
+                return Ok(());
+            };
             let key = scoped_id(&position.connection_id, &position.stream);
             let stored = Stored {
                 key,
@@ -407,7 +412,11 @@ impl Db {
                 .put(&to_js(&stored)?, None)
                 .await
                 .map_err(StorageError::write)?;
-        }
+            Ok(())
+        };
+        let (rows, position) = futures::join!(rows, position);
+        rows.map_err(StorageError::write)?;
+        position?;
         tx.done().await.map_err(StorageError::write)?;
         Ok(())
     }
@@ -492,11 +501,19 @@ impl Db {
                     .map_err(StorageError::read)
             }
         };
-        let projects: Vec<Stored<Project>> = decode_all(all(PROJECTS).await?)?;
-        let keys: Vec<Stored<ApiKey>> = decode_all(all(API_KEYS).await?)?;
-        let usage: Vec<Stored<UsageRecord>> = decode_all(all(USAGE).await?)?;
-        let costs: Vec<Stored<CostRecord>> = decode_all(all(COSTS).await?)?;
-        let people: Vec<Stored<Person>> = decode_all(all(PEOPLE).await?)?;
+        // The five reads are sent at once rather than one after another.
+        let (projects, keys, usage, costs, people) = futures::try_join!(
+            all(PROJECTS),
+            all(API_KEYS),
+            all(USAGE),
+            all(COSTS),
+            all(PEOPLE)
+        )?;
+        let projects: Vec<Stored<Project>> = decode_all(projects)?;
+        let keys: Vec<Stored<ApiKey>> = decode_all(keys)?;
+        let usage: Vec<Stored<UsageRecord>> = decode_all(usage)?;
+        let costs: Vec<Stored<CostRecord>> = decode_all(costs)?;
+        let people: Vec<Stored<Person>> = decode_all(people)?;
         Ok(OrgData {
             projects: projects.into_iter().map(|s| s.record).collect(),
             keys: keys.into_iter().map(|s| s.record).collect(),

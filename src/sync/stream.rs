@@ -5,6 +5,8 @@ use std::cell::Cell;
 use std::future::Future;
 use std::rc::Rc;
 
+use futures::future::OptionFuture;
+
 use super::limiter::Limiter;
 use super::progress::Tracker;
 use super::SyncError;
@@ -112,14 +114,15 @@ async fn usage(
         BucketWidth::Minute => 60,
         BucketWidth::Day => 86_400,
     };
+    let fetch_page = |next: Option<String>| {
+        retrying(cx.limiter, cx.tracker, label, move || {
+            cx.client.usage_page(kind, width, range, next.clone())
+        })
+    };
     let mut cursor = Cursor::default();
     let mut pages = 0;
-    while !cursor.is_done() {
-        let page = retrying(cx.limiter, cx.tracker, label, || {
-            let next = cursor.next_page().map(str::to_owned);
-            cx.client.usage_page(kind, width, range, next)
-        })
-        .await?;
+    let mut page = fetch_page(None).await?;
+    loop {
         cursor.advance(page.has_more, page.next_page.clone())?;
         let (starts, records) =
             page.into_records(cx.connection_id, kind, width);
@@ -128,13 +131,22 @@ async fn usage(
             .map(|start| bucket_key(cx.connection_id, kind, width, *start))
             .collect();
         let position = position(cx, fetch.stream, &starts, size);
-        cx.db
-            .store_usage_page(&buckets, &records, position.as_ref())
-            .await?;
+        let stored =
+            cx.db
+                .store_usage_page(&buckets, &records, position.as_ref());
+        // The next page is on its way while this one is stored; it is
+        // only stored itself once this one is.
+        let next = (!cursor.is_done())
+            .then(|| fetch_page(cursor.next_page().map(str::to_owned)));
+        let (stored, next) = futures::join!(stored, OptionFuture::from(next));
+        stored?;
         pages += 1;
         cx.tracker.page_done();
+        match next {
+            Some(next) => page = next?,
+            None => return Ok(pages),
+        }
     }
-    Ok(pages)
 }
 
 async fn costs(

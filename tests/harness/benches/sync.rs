@@ -59,12 +59,7 @@ async fn run(dist: &Path, latency: Duration) -> [(usize, Duration); 2] {
     })
     .await;
     mock.set_latency(latency);
-    let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&site.url())
-        .await
-        .expect("the page opens");
+    let browser = Browser::open(&site.url()).await;
     browser.fill("#connect-key", mock.admin_key()).await;
     browser.fill("#connect-base", &mock.base_url()).await;
     let back_fill = timed_sync(&browser, &mock, "#connect-submit").await;

@@ -29,12 +29,7 @@ async fn choose_file(browser: &Browser, css: &str, path: &std::path::Path) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_restores_whole_elsewhere_and_a_damaged_one_changes_nothing() {
     let World { site, mock } = world().await;
-    let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&site.url())
-        .await
-        .expect("the page opens");
+    let browser = Browser::open(&site.url()).await;
     connect(&browser, "Backed up", &mock, Some(PASSPHRASE)).await;
     choose_range(&browser, 90).await;
     let before = overview_csv(&browser).await;
@@ -57,12 +52,7 @@ async fn a_backup_restores_whole_elsewhere_and_a_damaged_one_changes_nothing() {
     browser.quit().await;
 
     // A browser with nothing stored offers the restore at once.
-    let fresh = Browser::start().await;
-    fresh
-        .client
-        .goto(&site.url())
-        .await
-        .expect("the page opens");
+    let fresh = Browser::open(&site.url()).await;
     choose_file(&fresh, "#backup-file", &whole).await;
     let (notice, is_error) = fresh.notice_containing("Restored").await;
     assert!(!is_error, "{notice}");

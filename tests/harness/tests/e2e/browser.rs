@@ -107,6 +107,13 @@ impl Browser {
         }
     }
 
+    /// A new session showing `url`.
+    pub async fn open(url: &str) -> Browser {
+        let browser = Browser::start().await;
+        browser.client.goto(url).await.expect("the page opens");
+        browser
+    }
+
     /// Ends the session and the driver.
     pub async fn quit(mut self) {
         let _ = self.client.clone().close().await;

@@ -19,12 +19,7 @@ async fn download(browser: &Browser, button: &str) -> (String, Vec<u8>) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn csv_excel_and_json_downloads_agree_and_hold_every_row() {
     let World { site, mock } = world().await;
-    let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&site.url())
-        .await
-        .expect("the page opens");
+    let browser = Browser::open(&site.url()).await;
     browser.click("#demo-load").await;
     browser.notice_containing("demo organization").await;
     browser
@@ -66,10 +61,7 @@ async fn csv_excel_and_json_downloads_agree_and_hold_every_row() {
     // Every daily row of the range, as the page's demo generator made it.
     let (_, rows_csv) = download(&browser, "#usage-csv").await;
     let rows_csv = String::from_utf8(rows_csv).expect("UTF-8");
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("a clock after 1970")
-        .as_secs() as i64;
+    let now = crate::now_unix();
     let (from, to) = last_days(now, 30);
     let org = demo_org(DEMO_CONNECTION, Date::from_unix(now), 90);
     let daily = org

@@ -22,10 +22,7 @@ async fn choose(browser: &Browser, paths: &[std::path::PathBuf]) {
 async fn dashboard_csv_and_saved_replies_import_once_and_broken_files_change_nothing(
 ) {
     let World { site, mock } = world().await;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("a clock after 1970")
-        .as_secs() as i64;
+    let now = crate::now_unix();
     let day = now - now.rem_euclid(DAY) - 2 * DAY;
     let iso = |t: i64| format!("{}T00:00:00+00:00", Date::from_unix(t));
     let csv = format!(
@@ -59,12 +56,7 @@ async fn dashboard_csv_and_saved_replies_import_once_and_broken_files_change_not
     std::fs::write(&broken_path, "{\"object\": \"page\", \"data\": [")
         .expect("written");
 
-    let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&site.url())
-        .await
-        .expect("the page opens");
+    let browser = Browser::open(&site.url()).await;
     browser.click("#import-show-commands").await;
     let commands = browser
         .js("return document.getElementById('import-commands').value")

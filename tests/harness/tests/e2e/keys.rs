@@ -37,12 +37,7 @@ async fn total_requests(browser: &Browser) -> u64 {
 async fn labels_tracking_two_organizations_and_a_deleted_key() {
     let World { site, mock } = world().await;
     let second = start(MockConfig::default()).await;
-    let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&site.url())
-        .await
-        .expect("the page opens");
+    let browser = Browser::open(&site.url()).await;
     connect(&browser, "Org A", &mock, None).await;
     // Adding another organization while Org A's settings are open shows
     // the new one's settings, never Org A's.

@@ -23,6 +23,14 @@ use keymeter_harness::{
     serve_dir, start, MockConfig, MockServer, StaticServer,
 };
 
+/// Unix seconds now, as the page's clock reads them.
+fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("a clock after 1970")
+        .as_secs() as i64
+}
+
 /// The built app under a sub-path, and the mock API.
 struct World {
     site: StaticServer,
@@ -223,12 +231,7 @@ async fn choose_range(browser: &Browser, days: u32) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connect_sync_download_and_reload_show_the_mocks_totals() {
     let World { site, mock } = world().await;
-    let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&site.url())
-        .await
-        .expect("the page opens");
+    let browser = Browser::open(&site.url()).await;
 
     // Connect: the key is checked by listing projects, then a first sync
     // back-fills a year of daily buckets in full pages of 31.
@@ -369,12 +372,7 @@ fn check_csv(bytes: &[u8], expected: &Expected) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keys_that_cannot_read_usage_get_their_own_message_and_store_nothing() {
     let World { site, mock } = world().await;
-    let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&site.url())
-        .await
-        .expect("the page opens");
+    let browser = Browser::open(&site.url()).await;
 
     let attempts = [
         (
@@ -425,12 +423,7 @@ async fn keys_that_cannot_read_usage_get_their_own_message_and_store_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_organization_needs_no_network_and_shows_every_key() {
     let World { site, mock } = world().await;
-    let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&site.url())
-        .await
-        .expect("the page opens");
+    let browser = Browser::open(&site.url()).await;
 
     browser.click("#demo-load").await;
     browser.notice_containing("demo organization").await;

@@ -33,10 +33,7 @@ fn wanted(
     prices: &PriceTable,
 ) -> CostReport {
     let org = mock.org();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("a clock after 1970")
-        .as_secs() as i64;
+    let now = crate::now_unix();
     let (from, to) = keymeter::domain::range::last_days(now, 90);
     let inputs = Inputs {
         prices,
@@ -144,12 +141,7 @@ async fn wait_for_price(browser: &Browser, model: &str, want: [&str; 2]) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn costs_follow_edited_imported_and_reset_prices() {
     let World { site, mock } = world().await;
-    let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&site.url())
-        .await
-        .expect("the page opens");
+    let browser = Browser::open(&site.url()).await;
     connect(&browser, "Priced", &mock, None).await;
     choose_range(&browser, 90).await;
 

@@ -123,12 +123,7 @@ async fn reload_and_unlock(browser: &Browser, passphrase: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_saved_key_is_encrypted_and_no_key_is_ever_stored_readable() {
     let World { site, mock } = world().await;
-    let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&site.url())
-        .await
-        .expect("the page opens");
+    let browser = Browser::open(&site.url()).await;
     connect(&browser, "Vault test", &mock, Some(PASSPHRASE)).await;
 
     // Identify a project key by pasting it: found, stored as fingerprint.

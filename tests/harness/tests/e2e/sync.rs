@@ -55,12 +55,7 @@ async fn rate_limits_are_waited_out_and_server_errors_retried() {
             retry_after: None,
         },
     });
-    let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&site.url())
-        .await
-        .expect("the page opens");
+    let browser = Browser::open(&site.url()).await;
     browser.fill("#connect-label", "Busy API").await;
     browser.fill("#connect-key", mock.admin_key()).await;
     browser.fill("#connect-base", &mock.base_url()).await;
@@ -114,12 +109,7 @@ async fn a_broken_kind_stops_alone_and_the_next_sync_completes_it() {
             kind,
         });
     }
-    let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&site.url())
-        .await
-        .expect("the page opens");
+    let browser = Browser::open(&site.url()).await;
     browser.fill("#connect-key", mock.admin_key()).await;
     browser.fill("#connect-base", &mock.base_url()).await;
     browser.click("#connect-submit").await;
@@ -175,12 +165,7 @@ async fn costs_fall_back_without_key_grouping_and_missing_kinds_are_noted() {
         ..MockConfig::default()
     };
     let World { site, mock } = world_with(config).await;
-    let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&site.url())
-        .await
-        .expect("the page opens");
+    let browser = Browser::open(&site.url()).await;
     browser.fill("#connect-key", mock.admin_key()).await;
     browser.fill("#connect-base", &mock.base_url()).await;
     browser.click("#connect-submit").await;
@@ -218,12 +203,7 @@ async fn costs_fall_back_without_key_grouping_and_missing_kinds_are_noted() {
 async fn a_cancelled_sync_keeps_its_pages_and_the_next_one_finishes() {
     let World { site, mock } = world().await;
     mock.set_latency(Duration::from_millis(150));
-    let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&site.url())
-        .await
-        .expect("the page opens");
+    let browser = Browser::open(&site.url()).await;
     browser.fill("#connect-key", mock.admin_key()).await;
     browser.fill("#connect-base", &mock.base_url()).await;
     browser.click("#connect-submit").await;
