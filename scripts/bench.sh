@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Prints keymeter's speed figures (nothing is asserted): a sync against the
+# mock API with 100 ms per reply, and storing 100,000 usage results beside
+# a plain JavaScript bulk put. Sets up the tools and the bundle first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+
+export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
+export WASM_BINDGEN_TEST_WEBDRIVER_JSON=$PWD/scripts/webdriver.json
+export WASM_BINDGEN_TEST_TIMEOUT=600
+export KEYMETER_DIST=$PWD/target/e2e-dist
+
+trunk build --release --offline --public-url /keymeter/ --dist "$KEYMETER_DIST"
+cargo bench -p keymeter-harness --bench sync
+cargo test -p keymeter --release --target wasm32-unknown-unknown \
+  --test store_bench -- --nocapture 2>&1 | grep -E '^store |test result'
