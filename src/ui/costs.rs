@@ -49,7 +49,7 @@ pub fn CostsPage() -> impl IntoView {
     view! {
         <section class="panel" id="costs-page">
             <h2>"Estimated and allocated cost"</h2>
-            <p class="hint">"Estimated: usage times list price (see Prices). Allocated: each project's bill for a day, split over its keys by their share of that day's estimate, so allocated money adds up to the bill. Unpriced usage is left out of the dollars and counted in tokens."</p>
+            <p class="hint">"Estimated: usage times list price (see Prices). Allocated: each project's bill for a day, split over its keys by their share of that day's estimate, so allocated money adds up to the bill. Unpriced usage is left out of the dollars and counted in tokens. Unlike the overview, this counts keys whose tracking is off, since the bill does."</p>
             <dl class="figures" id="costs-overall">
                 <div><dt>"Estimated"</dt><dd id="overall-estimated">{move || overall().estimated.display()}</dd></div>
                 <div><dt>"Allocated from the bill"</dt><dd id="overall-allocated">{move || overall().allocated.display()}</dd></div>
@@ -68,7 +68,7 @@ pub fn CostsPage() -> impl IntoView {
             <p class="hint">"UTC days. The difference is the bill minus the estimate; the line items listed are billed charges tokens do not explain, such as tool calls, storage and models without a price."</p>
             <div class="scroll">
                 <table id="reconciliation">
-                    <thead><tr><th>"Day"</th><th>"Project"</th><th class="num">"Billed"</th><th class="num">"Estimated"</th><th class="num">"Difference"</th><th class="num">"%"</th><th>"Not explained by tokens"</th></tr></thead>
+                    <thead><tr><th>"Day"</th><th>"Project"</th><th class="num">"Billed"</th><th class="num">"Estimated"</th><th class="num">"Difference"</th><th class="num">"% of bill"</th><th>"Not explained by tokens"</th></tr></thead>
                     <tbody>
                         <For each=move || report.with(|r| r.days.clone()) key=|d| format!("{d:?}") let:d>
                             <tr>

@@ -85,6 +85,10 @@ pub fn Summaries() -> impl IntoView {
                         </For>
                     </tbody>
                     <tfoot>
+                        {move || {
+                            let more = bills.with(|b| b.0.len().saturating_sub(12));
+                            (more > 0).then(|| view! { <tr class="more"><td colspan="3" class="muted">{format!("and {more} more line{} in the total", if more == 1 { "" } else { "s" })}</td></tr> })
+                        }}
                         <tr><th scope="row">"Total billed"</th><td></td><td class="num" id="billed-total">{move || bills.get().1.display()}</td></tr>
                     </tfoot>
                 </table>

@@ -31,6 +31,11 @@ pub enum ImportError {
          one object whose keys are model names."
     )]
     NotAnObject,
+    #[error(
+        "The file is empty. Choose LiteLLM's \
+         model_prices_and_context_window.json as downloaded."
+    )]
+    Empty,
 }
 
 /// Something about one imported price that the user should look at.
@@ -153,6 +158,9 @@ pub fn import_litellm(
     text: &str,
     from: Option<Date>,
 ) -> Result<Imported, ImportError> {
+    if text.trim().is_empty() {
+        return Err(ImportError::Empty);
+    }
     let json = serde_json::from_str::<&RawValue>(text).map_err(|e| {
         ImportError::NotJson {
             line: e.line(),

@@ -232,3 +232,8 @@ fn a_file_that_is_not_a_price_table_is_refused_in_plain_words() {
     }
     assert_eq!(import_litellm("{}", None).unwrap(), Imported::default());
 }
+
+#[test]
+fn an_empty_file_is_called_empty() {
+    assert_eq!(import_litellm(" \n", None), Err(ImportError::Empty));
+}
