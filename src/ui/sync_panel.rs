@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::actions;
 use super::secrets;
-use super::state::AppState;
+use super::state::{AppState, View};
 use crate::domain::range::RANGE_CHOICES;
 use crate::domain::time::{iso_utc, Date};
 
@@ -57,6 +57,9 @@ pub fn SyncPanel() -> impl IntoView {
 
     view! {
         <section class="panel sync">
+            // The range narrows what the overview, the costs and the import
+            // commands show; elsewhere it would change nothing.
+            <Show when=move || matches!(state.view.get(), View::Overview | View::Costs | View::Backup)>
             <label>"Range "
                 <select id="range" on:change=move |ev| {
                     if let Ok(days) = event_target_value(&ev).parse() {
@@ -69,6 +72,7 @@ pub fn SyncPanel() -> impl IntoView {
                     }).collect_view()}
                 </select>
             </label>
+            </Show>
             <Show when=move || syncable() && !state.unlocked()>
                 <Show when=sealed fallback=KeyPrompt>
                     <PassphrasePrompt/>

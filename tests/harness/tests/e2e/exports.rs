@@ -33,6 +33,55 @@ async fn csv_excel_and_json_downloads_agree_and_hold_every_row() {
         })
         .await;
 
+    // Hostile labels: markup stays text, formulas are neutralized.
+    for (key, label) in [
+        ("key_demoCiTests00005", "<img src=x onerror=alert(1)>"),
+        (
+            "key_demoNotebook0006",
+            "=HYPERLINK(\"http://example.invalid\",\"x\")",
+        ),
+    ] {
+        browser.click("#tab-keys").await;
+        browser
+            .click(&format!("#keys tr[data-key=\"{key}\"] button.edit"))
+            .await;
+        browser.fill(".key-editor .edit-label", label).await;
+        browser.click(".key-editor button.save").await;
+        let script = format!(
+            "const l = document.querySelector('#keys tr[data-key=\"{key}\"] .label'); \
+             return l ? l.innerText : ''"
+        );
+        browser
+            .until(&format!("the label of {key}"), || async {
+                let shown = browser.js(&script).await;
+                if shown == label {
+                    Ok(())
+                } else {
+                    Err(shown.to_string())
+                }
+            })
+            .await;
+    }
+    browser.click("#tab-overview").await;
+    browser
+        .until("the labels in the overview", || async {
+            let names = browser
+                .js("return [...document.querySelectorAll('#overview td.name')]\
+                     .map(t => t.innerText).join('|')")
+                .await;
+            let names = names.as_str().unwrap_or_default().to_owned();
+            if names.contains("<img src=x onerror=alert(1)>") {
+                Ok(())
+            } else {
+                Err(names)
+            }
+        })
+        .await;
+    let images = browser
+        .js("return document.querySelectorAll('main img').length")
+        .await;
+    assert_eq!(images, 0, "markup in a name is never markup");
+
     let (name, csv) = download(&browser, "#overview-csv").await;
     assert!(
         name.starts_with("keymeter-") && name.ends_with(".csv"),
@@ -44,6 +93,13 @@ async fn csv_excel_and_json_downloads_agree_and_hold_every_row() {
     assert_eq!(&excel[3..], &csv[..], "otherwise the same file");
     let csv = String::from_utf8(csv).expect("UTF-8");
     assert!(csv.contains("生产环境") && csv.contains("Producción piloto"));
+    assert!(
+        csv.contains(
+            ",\"'=HYPERLINK(\"\"http://example.invalid\"\",\"\"x\"\")\","
+        ),
+        "{csv}"
+    );
+    assert!(csv.contains(",<img src=x onerror=alert(1)>,"), "{csv}");
 
     let (_, json) = download(&browser, "#overview-json").await;
     let rows: Value = serde_json::from_slice(&json).expect("JSON");
