@@ -11,6 +11,7 @@ pub mod fingerprint;
 pub mod import;
 pub mod keys;
 pub mod money;
+pub mod monitor;
 pub mod overview;
 pub mod people;
 pub mod price;

@@ -21,6 +21,8 @@ use crate::vault;
 const SELECTED: &str = "selected_connection";
 /// The setting that remembers the chosen range, in days.
 const RANGE: &str = "range_days";
+/// The setting that remembers the auto-refresh interval, in minutes.
+const REFRESH: &str = "refresh_minutes";
 /// Days of history the demo organization holds.
 const DEMO_DAYS: u32 = 90;
 
@@ -52,6 +54,8 @@ pub async fn reload(state: AppState) {
         if let Some(days) = range {
             state.range_days.set(days);
         }
+        let refresh = db.setting(REFRESH).await?.and_then(|m| m.parse().ok());
+        state.refresh_minutes.set(refresh.unwrap_or(0));
         Ok::<_, StorageError>((connections, remembered))
     };
     match loaded.await {
@@ -224,6 +228,7 @@ pub async fn run_sync(state: AppState) {
     let notice = match result {
         Ok((updated, report)) => {
             state.replace_connection(updated);
+            super::monitor::announce();
             let (text, problem) = report.message();
             let text = format!("{}: {text}", connection.label);
             for (stream, error) in &report.problems {
@@ -255,6 +260,17 @@ pub async fn run_sync(state: AppState) {
     // Said last, so that "finished" means the page shows the new data.
     state.progress.set(None);
     state.notice.set(Some(notice));
+}
+
+/// Sets and remembers the auto-refresh interval (0 turns it off).
+pub async fn choose_refresh(state: AppState, minutes: u32) {
+    state.refresh_minutes.set(minutes);
+    if let Some(db) = state.db() {
+        if let Err(error) = db.set_setting(REFRESH, &minutes.to_string()).await
+        {
+            report(state, error);
+        }
+    }
 }
 
 /// Stores the demo organization (replacing an older copy) and shows it.

@@ -24,6 +24,8 @@ pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
     leptos::task::spawn_local(actions::start(state));
+    super::monitor::listen(state);
+    leptos::task::spawn_local(super::monitor::watch(state));
 
     view! {
         <header class="top">

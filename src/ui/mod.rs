@@ -12,6 +12,7 @@ mod download;
 mod files;
 mod import;
 mod keys;
+mod monitor;
 mod organization;
 mod overview;
 mod price_actions;

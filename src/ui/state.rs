@@ -88,6 +88,8 @@ pub struct AppState {
     /// The step a running sync is on; `None` when idle.
     pub progress: RwSignal<Option<String>>,
     pub range_days: RwSignal<u32>,
+    /// Monitor mode: minutes between automatic syncs, 0 for off.
+    pub refresh_minutes: RwSignal<u32>,
     /// Whether the add-organization form is open.
     pub adding: RwSignal<bool>,
     pub view: RwSignal<View>,
@@ -108,6 +110,7 @@ impl AppState {
             prices: RwSignal::new(PriceTable::built_in()),
             progress: RwSignal::new(None),
             range_days: RwSignal::new(DEFAULT_RANGE_DAYS),
+            refresh_minutes: RwSignal::new(0),
             adding: RwSignal::new(false),
             view: RwSignal::new(View::Overview),
             cancel: StoredValue::new_local(None),

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::actions;
 use super::secrets;
 use super::state::{AppState, View};
+use crate::domain::monitor::REFRESH_CHOICES;
 use crate::domain::range::RANGE_CHOICES;
 use crate::domain::time::{iso_utc, Date};
 
@@ -79,6 +80,19 @@ pub fn SyncPanel() -> impl IntoView {
                 </Show>
             </Show>
             <Show when=syncable>
+                <label title="Only while this tab is open and visible; one tab of this browser syncs at a time">"Auto-refresh "
+                    <select id="auto-refresh" on:change=move |ev| {
+                        if let Ok(minutes) = event_target_value(&ev).parse() {
+                            leptos::task::spawn_local(actions::choose_refresh(state, minutes));
+                        }
+                    }>
+                        {REFRESH_CHOICES.iter().map(|minutes| {
+                            let minutes = *minutes;
+                            let text = match minutes { 0 => "off".to_owned(), 1 => "every minute".to_owned(), m => format!("every {m} minutes") };
+                            view! { <option value=minutes.to_string() selected=move || state.refresh_minutes.get() == minutes>{text}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
                 <button id="sync-run" disabled=move || busy.get() || !state.unlocked() on:click=move |_| leptos::task::spawn_local(actions::run_sync(state))>"Sync now"</button>
                 <Show when=move || busy.get()>
                     <button id="sync-cancel" class="secondary" on:click=move |_| actions::cancel_sync(state)>"Cancel"</button>

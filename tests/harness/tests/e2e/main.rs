@@ -9,6 +9,7 @@ mod expected;
 mod exports;
 mod import;
 mod keys;
+mod monitor;
 mod prices;
 mod secrets;
 mod sync;
