@@ -91,12 +91,7 @@ pub fn read_reply(
                 .data
                 .iter()
                 .find_map(|b| Some(b.end_time? - b.start_time?))
-                .map_or(Some(BucketWidth::Day), |span| match span {
-                    60 => Some(BucketWidth::Minute),
-                    3_600 => Some(BucketWidth::Hour),
-                    86_400 => Some(BucketWidth::Day),
-                    _ => None,
-                })
+                .map_or(Some(BucketWidth::Day), BucketWidth::from_seconds)
                 .ok_or_else(|| not_reply("buckets of an odd width".into()))?;
             let page: UsagePage = serde_json::from_str(text)
                 .map_err(|e| not_reply(e.to_string()))?;

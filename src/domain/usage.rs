@@ -126,6 +126,22 @@ pub enum BucketWidth {
 }
 
 impl BucketWidth {
+    /// Seconds in one bucket.
+    pub fn seconds(self) -> i64 {
+        match self {
+            BucketWidth::Minute => 60,
+            BucketWidth::Hour => 3_600,
+            BucketWidth::Day => 86_400,
+        }
+    }
+
+    /// The width of a bucket spanning `seconds`, if it is one.
+    pub fn from_seconds(seconds: i64) -> Option<BucketWidth> {
+        [BucketWidth::Minute, BucketWidth::Hour, BucketWidth::Day]
+            .into_iter()
+            .find(|width| width.seconds() == seconds)
+    }
+
     /// The API's spelling (`1d`).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -305,6 +321,15 @@ mod tests {
             source: None,
             counts: TokenCounts::default(),
         }
+    }
+
+    #[test]
+    fn widths_and_their_seconds_round_trip() {
+        for width in [BucketWidth::Minute, BucketWidth::Hour, BucketWidth::Day]
+        {
+            assert_eq!(BucketWidth::from_seconds(width.seconds()), Some(width));
+        }
+        assert_eq!(BucketWidth::from_seconds(600), None);
     }
 
     #[test]

@@ -109,11 +109,7 @@ async fn usage(
     fetch: Fetch,
 ) -> Result<u32, SyncError> {
     let range = (fetch.from, fetch.to);
-    let size = match width {
-        BucketWidth::Hour => 3_600,
-        BucketWidth::Minute => 60,
-        BucketWidth::Day => 86_400,
-    };
+    let size = width.seconds();
     let fetch_page = |next: Option<String>| {
         retrying(cx.limiter, cx.tracker, label, move || {
             cx.client.usage_page(kind, width, range, next.clone())

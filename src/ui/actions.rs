@@ -26,6 +26,15 @@ const REFRESH: &str = "refresh_minutes";
 /// Days of history the demo organization holds.
 const DEMO_DAYS: u32 = 90;
 
+/// An id no other organization of this browser has.
+pub fn new_connection_id() -> String {
+    format!(
+        "org-{}-{}",
+        js_sys::Date::now() as u64,
+        (js_sys::Math::random() * 1e6) as u32
+    )
+}
+
 /// Unix seconds now, from the browser's clock.
 pub fn now() -> i64 {
     (js_sys::Date::now() / 1000.0) as i64
@@ -142,11 +151,7 @@ pub async fn connect(state: AppState, request: ConnectRequest) {
             .notice
             .set(Some(Notice::error(vault::VaultError::WeakPassphrase)));
     }
-    let id = format!(
-        "org-{}-{}",
-        js_sys::Date::now() as u64,
-        (js_sys::Math::random() * 1e6) as u32
-    );
+    let id = new_connection_id();
     let client = Client::new(&base, &key);
     state.notice.set(None);
     state.progress.set(Some("Checking the key…".to_owned()));

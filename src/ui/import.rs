@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use web_sys::HtmlInputElement;
 
-use super::actions::{now, report, select};
+use super::actions::{new_connection_id, now, report, select};
 use super::files::file_input;
 use super::state::{AppState, Notice};
 use crate::api::saved::{curl_commands, read_reply};
@@ -28,11 +28,7 @@ async fn target(state: AppState) -> Result<Connection, StorageError> {
         return Ok(current);
     }
     let connection = Connection {
-        id: format!(
-            "org-{}-{}",
-            js_sys::Date::now() as u64,
-            (js_sys::Math::random() * 1e6) as u32
-        ),
+        id: new_connection_id(),
         label: "Imported organization".to_owned(),
         api_base: OPENAI_BASE.to_owned(),
         created_at: now(),

@@ -93,12 +93,14 @@ pub fn read_csv(
                 });
             }
             FileKind::Usage(kind) => {
-                let width = width_of(end - start).ok_or_else(|| {
-                    bad(
-                        line,
-                        "a bucket that is not a minute, hour or day".into(),
-                    )
-                })?;
+                let width = BucketWidth::from_seconds(end - start).ok_or_else(
+                    || {
+                        bad(
+                            line,
+                            "a bucket that is not a minute, hour or day".into(),
+                        )
+                    },
+                )?;
                 let record =
                     usage_row(&row, connection_id, kind, width, start, end)
                         .map_err(|d| bad(line, d))?;
@@ -113,15 +115,6 @@ pub fn read_csv(
         }
     }
     Ok(batch)
-}
-
-fn width_of(seconds: i64) -> Option<BucketWidth> {
-    match seconds {
-        60 => Some(BucketWidth::Minute),
-        3_600 => Some(BucketWidth::Hour),
-        86_400 => Some(BucketWidth::Day),
-        _ => None,
-    }
 }
 
 fn usage_row(

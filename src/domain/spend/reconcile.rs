@@ -40,18 +40,23 @@ pub struct Reconciliation {
 }
 
 impl Reconciliation {
-    /// The difference as a share of the bill (`+12.34 %`).
-    pub fn difference_percent(&self) -> Option<String> {
+    /// The difference as a share of the bill, as a number (`-12.34`).
+    pub fn difference_percent_number(&self) -> Option<String> {
         let bp = self.difference_basis_points?;
-        let sign = if bp > 0 {
+        let sign = if bp < 0 { "-" } else { "" };
+        let bp = bp.unsigned_abs();
+        Some(format!("{sign}{}.{:02}", bp / 100, bp % 100))
+    }
+
+    /// The difference as a share of the bill, for reading (`+12.34 %`).
+    pub fn difference_percent(&self) -> Option<String> {
+        let number = self.difference_percent_number()?;
+        let plus = if self.difference_basis_points? > 0 {
             "+"
-        } else if bp < 0 {
-            "-"
         } else {
             ""
         };
-        let bp = bp.unsigned_abs();
-        Some(format!("{sign}{}.{:02} %", bp / 100, bp % 100))
+        Some(format!("{plus}{number} %"))
     }
 
     /// Money billed for what tokens do not explain.

@@ -216,11 +216,8 @@ impl CostReport {
                 f.billed.into(),
                 f.estimated.into(),
                 Cell::Decimal(f.difference.to_fixed(6)),
-                f.difference_basis_points.map_or(Cell::Empty, |bp| {
-                    let sign = if bp < 0 { "-" } else { "" };
-                    let bp = bp.unsigned_abs();
-                    Cell::Decimal(format!("{sign}{}.{:02}", bp / 100, bp % 100))
-                }),
+                f.difference_percent_number()
+                    .map_or(Cell::Empty, Cell::Decimal),
                 f.unexplained_total().into(),
                 items.join("; ").into(),
             ]);
