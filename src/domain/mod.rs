@@ -22,3 +22,4 @@ pub mod summary;
 pub mod sync_plan;
 pub mod time;
 pub mod usage;
+pub mod zone;

@@ -41,6 +41,45 @@ impl Date {
         days_from_civil(self) * DAY
     }
 
+    /// The date `days` days later (earlier when negative).
+    pub fn add_days(self, days: i64) -> Self {
+        civil_from_days(days_from_civil(self) + days)
+    }
+
+    /// Days from `self` to `other` (negative when `other` is earlier).
+    pub fn days_until(self, other: Date) -> i64 {
+        days_from_civil(other) - days_from_civil(self)
+    }
+
+    /// Day of the week, 0 for Monday through 6 for Sunday.
+    pub fn weekday(self) -> u32 {
+        // 1970-01-01 was a Thursday (3 counting from Monday).
+        (days_from_civil(self) + 3).rem_euclid(7) as u32
+    }
+
+    /// The first day of this date's month.
+    pub fn first_of_month(self) -> Self {
+        Date::new(self.year, self.month, 1)
+    }
+
+    /// The first day of the next month.
+    pub fn next_month(self) -> Self {
+        if self.month == 12 {
+            Date::new(self.year + 1, 1, 1)
+        } else {
+            Date::new(self.year, self.month + 1, 1)
+        }
+    }
+
+    /// The first day of the previous month.
+    pub fn previous_month(self) -> Self {
+        if self.month == 1 {
+            Date::new(self.year - 1, 12, 1)
+        } else {
+            Date::new(self.year, self.month - 1, 1)
+        }
+    }
+
     /// Reads `YYYY-MM-DD` (what a date input gives); `None` for anything
     /// else, including days a month does not have.
     pub fn parse(text: &str) -> Option<Date> {
@@ -126,6 +165,30 @@ mod tests {
         assert_eq!(iso_utc(1_709_164_800), "2024-02-29T00:00:00Z");
         assert_eq!(iso_utc(1_730_419_199), "2024-10-31T23:59:59Z");
         assert_eq!(Date::from_unix(-1).to_string(), "1969-12-31");
+    }
+
+    #[test]
+    fn months_weeks_and_day_steps_cross_year_and_leap_boundaries() {
+        let leap = Date::new(2028, 2, 28);
+        assert_eq!(leap.add_days(1), Date::new(2028, 2, 29));
+        assert_eq!(leap.add_days(2), Date::new(2028, 3, 1));
+        assert_eq!(Date::new(2026, 12, 31).add_days(1), Date::new(2027, 1, 1));
+        assert_eq!(Date::new(2026, 3, 1).add_days(-1), Date::new(2026, 2, 28));
+        assert_eq!(
+            Date::new(2026, 1, 1).days_until(Date::new(2027, 1, 1)),
+            365
+        );
+        assert_eq!(Date::new(2026, 12, 4).weekday(), 4); // a Friday
+        assert_eq!(Date::new(2026, 11, 30).weekday(), 0); // a Monday
+        assert_eq!(Date::new(2026, 12, 4).next_month(), Date::new(2027, 1, 1));
+        assert_eq!(
+            Date::new(2026, 1, 9).previous_month(),
+            Date::new(2025, 12, 1)
+        );
+        assert_eq!(
+            Date::new(2028, 2, 29).first_of_month(),
+            Date::new(2028, 2, 1)
+        );
     }
 
     #[test]
