@@ -5,7 +5,6 @@
 //! only.
 
 pub mod api;
-#[cfg(target_arch = "wasm32")]
 pub mod charts;
 pub mod domain;
 #[cfg(target_arch = "wasm32")]

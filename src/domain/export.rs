@@ -13,6 +13,7 @@ use super::money::Usd;
 use super::price::PriceTable;
 use super::time::iso_utc;
 use super::usage::UsageRecord;
+use super::zone::Zone;
 
 /// One cell.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,7 +62,8 @@ impl From<Option<Usd>> for Cell {
 /// A header and rows of cells.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Table {
-    pub header: Vec<&'static str>,
+    /// Column names; some come from users (a chart's series names).
+    pub header: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
 }
 
@@ -74,9 +76,14 @@ pub enum Bom {
 }
 
 impl Table {
-    pub fn new(header: &[&'static str]) -> Self {
+    pub fn new(header: &[&str]) -> Self {
+        Table::with_header(header.iter().map(|h| (*h).to_owned()).collect())
+    }
+
+    /// A table whose column names are built at run time.
+    pub fn with_header(header: Vec<String>) -> Self {
         Table {
-            header: header.to_vec(),
+            header,
             rows: Vec::new(),
         }
     }
@@ -91,7 +98,8 @@ impl Table {
         let mut out = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(Vec::new());
-        out.write_record(&self.header)?;
+        // Names can come from users, so they are neutralized like text.
+        out.write_record(self.header.iter().map(|name| safe_text(name)))?;
         for row in &self.rows {
             out.write_record(row.iter().map(|cell| match cell {
                 Cell::Text(text) => safe_text(text),
@@ -130,7 +138,7 @@ impl Table {
                             Cell::Decimal(n) => Value::String(n.clone()),
                             Cell::Empty => Value::Null,
                         };
-                        ((*name).to_owned(), value)
+                        (name.clone(), value)
                     })
                     .collect();
                 Value::Object(object)
@@ -141,16 +149,19 @@ impl Table {
 }
 
 /// Stored usage rows whose bucket starts in `[from, to)`, every field,
-/// oldest first; times in UTC ISO 8601. Estimated cost at `prices`.
+/// oldest first; times in UTC ISO 8601, and the start again in the
+/// display `zone`. Estimated cost at `prices`.
 pub fn usage_table(
     prices: &PriceTable,
     records: &[UsageRecord],
-    from: i64,
-    to: i64,
+    (from, to): (i64, i64),
+    zone: &Zone,
 ) -> Table {
     let mut table = Table::new(&[
         "start_time_utc",
         "end_time_utc",
+        "start_time_local",
+        "time_zone",
         "kind",
         "bucket",
         "project_id",
@@ -190,6 +201,8 @@ pub fn usage_table(
         table.push(vec![
             iso_utc(r.start_time).into(),
             iso_utc(r.end_time).into(),
+            zone.iso_local(r.start_time).into(),
+            zone.name().into(),
             r.kind.path().into(),
             r.width.as_str().into(),
             text(&r.project_id),
@@ -256,13 +269,19 @@ mod tests {
     }
 
     #[test]
-    fn usage_rows_of_the_range_are_listed_oldest_first_with_utc_times() {
+    fn usage_rows_of_the_range_are_listed_oldest_first_with_utc_and_local_times(
+    ) {
         use crate::domain::demo::demo_org;
         use crate::domain::time::{Date, DAY};
         let org = demo_org("c", Date::new(2026, 3, 31), 5);
         let from = Date::new(2026, 3, 29).to_unix();
         let to = from + DAY;
-        let table = usage_table(&PriceTable::built_in(), &org.usage, from, to);
+        let table = usage_table(
+            &PriceTable::built_in(),
+            &org.usage,
+            (from, to),
+            &crate::domain::zone::Zone::fixed("Asia/Kolkata", 19_800),
+        );
         let wanted = org
             .usage
             .iter()
@@ -271,6 +290,8 @@ mod tests {
         assert!(wanted > 0);
         assert_eq!(table.rows.len(), wanted);
         assert_eq!(table.rows[0][0], Cell::from("2026-03-29T00:00:00Z"));
+        assert_eq!(table.rows[0][2], Cell::from("2026-03-29T05:30:00+05:30"));
+        assert_eq!(table.rows[0][3], Cell::from("Asia/Kolkata"));
         let json: Value = serde_json::from_str(&table.to_json()).expect("JSON");
         let tokens: u64 = json
             .as_array()

@@ -1,6 +1,7 @@
 //! Pure logic: no browser, no network, no storage. Every number the UI
 //! shows is computed here and covered by native tests.
 
+pub mod analytics;
 pub mod backup;
 pub mod connection;
 pub mod cost;
@@ -16,6 +17,7 @@ pub mod overview;
 pub mod people;
 pub mod price;
 pub mod range;
+pub mod route;
 pub mod series;
 pub mod spend;
 pub mod summary;

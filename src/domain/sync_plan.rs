@@ -22,7 +22,8 @@ const HOUR: i64 = 3_600;
 pub struct Windows {
     /// Days of daily buckets (usage and costs).
     pub history_days: u32,
-    /// Days of hourly buckets.
+    /// Days of hourly buckets. The fetch starts at the UTC midnight
+    /// before, so the last `hourly_days` local days are whole in any zone.
     pub hourly_days: u32,
 }
 

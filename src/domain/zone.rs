@@ -134,6 +134,21 @@ impl Zone {
         (self.day_start(date), self.day_start(date.add_days(1)))
     }
 
+    /// `utc` as local ISO 8601 with its offset:
+    /// `2026-03-09T05:30:00+05:30`.
+    pub fn iso_local(&self, utc: i64) -> String {
+        let local = utc + i64::from(self.offset_at(utc));
+        let secs = local.rem_euclid(DAY);
+        format!(
+            "{}T{:02}:{:02}:{:02}{}",
+            Date::from_unix(local),
+            secs / 3600,
+            secs % 3600 / 60,
+            secs % 60,
+            self.offset_label(utc)
+        )
+    }
+
     /// The offset as people write it: `+05:30`, `-07:00`, `+00:00`.
     pub fn offset_label(&self, utc: i64) -> String {
         let offset = self.offset_at(utc);
@@ -225,6 +240,8 @@ mod tests {
         let local = zone.local(at);
         assert_eq!((local.hour, local.minute), (5, 30));
         assert_eq!(zone.offset_label(at), "+05:30");
+        assert_eq!(zone.iso_local(at), "2026-03-09T05:30:00+05:30");
+        assert_eq!(los_angeles().iso_local(at), "2026-03-08T17:00:00-07:00");
         // Local midnight of 2026-03-10 is 18:30Z the day before.
         assert_eq!(
             zone.day_start(Date::new(2026, 3, 10)),

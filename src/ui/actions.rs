@@ -8,11 +8,12 @@ use crate::api::client::{CancelToken, Client};
 use crate::api::endpoints;
 use crate::api::ApiError;
 use crate::domain::connection::Connection;
-use crate::domain::demo::{demo_org, split_into_hours, DEMO_CONNECTION};
+use crate::domain::demo::{demo_org, stored_usage, DEMO_CONNECTION, DEMO_DAYS};
 use crate::domain::keys::{check_key_text, OwnerKind};
 use crate::domain::people::Person;
 use crate::domain::price::PriceTable;
-use crate::domain::time::{Date, DAY};
+use crate::domain::range::RangeChoice;
+use crate::domain::time::Date;
 use crate::storage::{Db, OrgData, StorageError, DB_NAME};
 use crate::sync::{self, SyncError};
 use crate::vault;
@@ -20,11 +21,10 @@ use crate::vault;
 /// The setting that remembers which organization was shown last.
 const SELECTED: &str = "selected_connection";
 /// The setting that remembers the chosen range, in days.
-const RANGE: &str = "range_days";
+const RANGE: &str = "range";
+const ZONE: &str = "zone";
 /// The setting that remembers the auto-refresh interval, in minutes.
 const REFRESH: &str = "refresh_minutes";
-/// Days of history the demo organization holds.
-const DEMO_DAYS: u32 = 90;
 
 /// An id no other organization of this browser has.
 pub fn new_connection_id() -> String {
@@ -59,17 +59,28 @@ pub async fn reload(state: AppState) {
         let prices = db.price_entries().await?;
         state.prices.set(PriceTable::with_overrides(prices));
         let remembered = db.setting(SELECTED).await?;
-        let range = db.setting(RANGE).await?.and_then(|d| d.parse().ok());
-        if let Some(days) = range {
-            state.range_days.set(days);
+        let range = db.setting(RANGE).await?;
+        if let Some(range) = range.as_deref().and_then(RangeChoice::parse) {
+            state.range.set(range);
         }
+        if let Some(zone) = db.setting(ZONE).await? {
+            state.zone_name.set(zone);
+        }
+        // A link's own range and zone win over the remembered ones.
+        super::url::apply(state, &super::url::current());
         let refresh = db.setting(REFRESH).await?.and_then(|m| m.parse().ok());
         state.refresh_minutes.set(refresh.unwrap_or(0));
         Ok::<_, StorageError>((connections, remembered))
     };
     match loaded.await {
         Ok((connections, remembered)) => {
-            let selected = remembered
+            let selected = super::url::current()
+                .org
+                .filter(|id| {
+                    (id == ALL && connections.len() > 1)
+                        || connections.iter().any(|c| &c.id == id)
+                })
+                .or(remembered)
                 .filter(|id| {
                     (id == ALL && connections.len() > 1)
                         || connections.iter().any(|c| &c.id == id)
@@ -270,27 +281,14 @@ pub async fn run_sync(state: AppState) {
 /// Sets and remembers the auto-refresh interval (0 turns it off).
 pub async fn choose_refresh(state: AppState, minutes: u32) {
     state.refresh_minutes.set(minutes);
-    if let Some(db) = state.db() {
-        if let Err(error) = db.set_setting(REFRESH, &minutes.to_string()).await
-        {
-            report(state, error);
-        }
-    }
+    remember(state, REFRESH, &minutes.to_string()).await;
 }
 
 /// Stores the demo organization (replacing an older copy) and shows it.
 pub async fn load_demo(state: AppState) {
     let Some(db) = state.db() else { return };
     let org = demo_org(DEMO_CONNECTION, Date::from_unix(now()), DEMO_DAYS);
-    // Hourly rows for the recent days, as a sync would store them.
-    let hourly_from = org.usage.last().map_or(0, |r| r.start_time) - 29 * DAY;
-    let mut usage = org.usage.clone();
-    usage.extend(
-        org.usage
-            .iter()
-            .filter(|r| r.start_time >= hourly_from)
-            .flat_map(split_into_hours),
-    );
+    let usage = stored_usage(&org);
     let mut buckets: Vec<String> =
         usage.iter().map(|r| r.bucket_key()).collect();
     buckets.sort();
@@ -344,10 +342,20 @@ pub async fn load_demo(state: AppState) {
 }
 
 /// Chooses the range the views show, and remembers it.
-pub async fn choose_range(state: AppState, days: u32) {
-    state.range_days.set(days);
+pub async fn choose_range(state: AppState, range: RangeChoice) {
+    state.range.set(range);
+    remember(state, RANGE, &range.param()).await;
+}
+
+/// Chooses the display zone, and remembers it.
+pub async fn choose_zone(state: AppState, name: String) {
+    remember(state, ZONE, &name).await;
+    state.zone_name.set(name);
+}
+
+async fn remember(state: AppState, name: &str, value: &str) {
     if let Some(db) = state.db() {
-        if let Err(error) = db.set_setting(RANGE, &days.to_string()).await {
+        if let Err(error) = db.set_setting(name, value).await {
             report(state, error);
         }
     }

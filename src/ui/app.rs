@@ -4,18 +4,22 @@
 use leptos::prelude::*;
 
 use super::actions;
+use super::analytics::AnalyticsPage;
 use super::backup::BackupPanel;
 use super::chart::DailyChart;
+use super::compare::ComparePage;
 use super::connect::ConnectForm;
 use super::costs::CostsPage;
 use super::import::ImportPanel;
 use super::keys::KeysPage;
 use super::organization::OrganizationPage;
 use super::overview::OverviewTable;
+use super::people::{ScopeList, Who};
 use super::prices::PricesPage;
 use super::state::{AppState, View, ALL};
 use super::summaries::Summaries;
 use super::sync_panel::SyncPanel;
+use super::when::WhenBar;
 use crate::domain::keys::visible_name;
 
 /// The whole application.
@@ -24,6 +28,7 @@ pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
     leptos::task::spawn_local(actions::start(state));
+    super::url::follow(state);
     super::monitor::listen(state);
     leptos::task::spawn_local(super::monitor::watch(state));
 
@@ -44,6 +49,7 @@ pub fn App() -> impl IntoView {
             <Show when=move || state.selected.get().is_some()>
                 <Tabs/>
                 <SyncPanel/>
+                <WhenBar/>
                 {move || match state.view.get() {
                     View::Overview => view! { <DailyChart/><OverviewTable/><Summaries/> }.into_any(),
                     View::Keys => view! { <KeysPage/> }.into_any(),
@@ -51,6 +57,10 @@ pub fn App() -> impl IntoView {
                     View::Prices => view! { <PricesPage/> }.into_any(),
                     View::Backup => view! { <ImportPanel/><BackupPanel/> }.into_any(),
                     View::Organization => view! { <OrganizationPage/> }.into_any(),
+                    View::Analytics => view! { <AnalyticsPage/> }.into_any(),
+                    View::Compare => view! { <ComparePage/> }.into_any(),
+                    View::Users => view! { <ScopeList who=Who::Users/> }.into_any(),
+                    View::Projects => view! { <ScopeList who=Who::Projects/> }.into_any(),
                 }}
             </Show>
         </main>
@@ -69,6 +79,10 @@ fn Tabs() -> impl IntoView {
     view! {
         <nav class="tabs" role="tablist">
             {tab(View::Overview, "tab-overview", "Overview")}
+            {tab(View::Analytics, "tab-analytics", "Analytics")}
+            {tab(View::Compare, "tab-compare", "Compare")}
+            {tab(View::Users, "tab-users", "Users")}
+            {tab(View::Projects, "tab-projects", "Projects")}
             {tab(View::Keys, "tab-keys", "API keys")}
             {tab(View::Costs, "tab-costs", "Costs")}
             {tab(View::Prices, "tab-prices", "Prices")}

@@ -3,12 +3,10 @@
 
 use leptos::prelude::*;
 
-use super::actions::now;
 use super::download::{file_stem, Downloads};
 use super::state::AppState;
 use crate::domain::keys::visible_name;
 use crate::domain::money::group_thousands;
-use crate::domain::range::last_days;
 use crate::domain::spend::report::{cost_report, CostReport, Inputs, Line};
 use crate::domain::spend::Rollup;
 
@@ -27,7 +25,10 @@ fn unpriced(figures: &Rollup) -> String {
 #[component]
 pub fn CostsPage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let range = Memo::new(move |_| last_days(now(), state.range_days.get()));
+    let range = Memo::new(move |_| {
+        let span = state.span();
+        (span.from, span.to)
+    });
     let report = Memo::new(move |_| {
         let (from, to) = range.get();
         state.prices.with(|prices| {

@@ -12,7 +12,6 @@ use crate::domain::connection::Connection;
 use crate::domain::import::dashboard::read_csv;
 use crate::domain::import::{kind_from_name, ImportBatch, ImportError};
 use crate::domain::money::group_thousands;
-use crate::domain::range::last_days;
 use crate::storage::StorageError;
 use wasm_bindgen_futures::JsFuture;
 
@@ -133,7 +132,8 @@ pub fn ImportPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let show_commands = RwSignal::new(false);
     let commands = move || {
-        let (from, to) = last_days(now(), state.range_days.get());
+        let span = state.span();
+        let (from, to) = (span.from, span.to);
         let base = state
             .current()
             .filter(|c| !c.demo)

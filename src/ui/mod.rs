@@ -2,24 +2,31 @@
 //! what the action modules do; no figure is computed here.
 
 mod actions;
+mod analytics;
 mod app;
 mod backup;
 mod chart;
+mod compare;
 mod connect;
 mod costs;
 mod directory;
 mod download;
 mod files;
+mod filter_bar;
 mod import;
 mod keys;
 mod monitor;
 mod organization;
 mod overview;
+mod people;
 mod price_actions;
 mod prices;
 mod secrets;
 mod state;
 mod summaries;
 mod sync_panel;
+mod url;
+mod when;
+pub mod zone;
 
 pub use app::App;

@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 
-use super::actions::now;
 use super::download::{file_stem, Downloads};
 use super::state::AppState;
 use crate::domain::csv_export::overview_table;
@@ -10,14 +9,16 @@ use crate::domain::export::usage_table as rows_table;
 use crate::domain::keys::visible_name;
 use crate::domain::money::group_thousands;
 use crate::domain::overview::{overview_with_prices, Overview, Totals};
-use crate::domain::range::last_days;
 use crate::domain::time::Date;
 
 /// One row per API key, the Unattributed row and the totals.
 #[component]
 pub fn OverviewTable() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let range = Memo::new(move |_| last_days(now(), state.range_days.get()));
+    let range = Memo::new(move |_| {
+        let span = state.span();
+        (span.from, span.to)
+    });
     let table = Memo::new(move |_| {
         let (from, to) = range.get();
         state.prices.with(|prices| {
@@ -40,11 +41,11 @@ pub fn OverviewTable() -> impl IntoView {
     let keys_table =
         Callback::new(move |()| table.with_untracked(overview_table));
     let usage_table = Callback::new(move |()| {
-        let (from, to) = range.get_untracked();
+        let zone = state.zone.get_untracked();
         state.prices.with_untracked(|prices| {
-            state
-                .data
-                .with_untracked(|d| rows_table(prices, &d.usage, from, to))
+            state.data.with_untracked(|d| {
+                rows_table(prices, &d.usage, range.get_untracked(), &zone)
+            })
         })
     });
     let caption = move || {

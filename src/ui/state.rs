@@ -7,22 +7,14 @@ use leptos::prelude::*;
 use crate::api::client::CancelToken;
 use crate::domain::connection::Connection;
 use crate::domain::price::PriceTable;
-use crate::domain::range::DEFAULT_RANGE_DAYS;
+use crate::domain::range::{RangeChoice, Span};
+use crate::domain::route::Narrowing;
+pub use crate::domain::route::View;
+use crate::domain::zone::{Zone, UTC};
 use crate::storage::{Db, OrgData};
 
 /// The picker's value for "every organization together".
 pub const ALL: &str = "*";
-
-/// The views of the page.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum View {
-    Overview,
-    Keys,
-    Costs,
-    Prices,
-    Backup,
-    Organization,
-}
 
 /// An admin key held in memory for this tab only. `Debug` hides it so it
 /// cannot reach a log by accident.
@@ -87,7 +79,14 @@ pub struct AppState {
     pub prices: RwSignal<PriceTable>,
     /// The step a running sync is on; `None` when idle.
     pub progress: RwSignal<Option<String>>,
-    pub range_days: RwSignal<u32>,
+    /// The range the views show, in local days of the display zone.
+    pub range: RwSignal<RangeChoice>,
+    /// The display zone's IANA name, `UTC` by default.
+    pub zone_name: RwSignal<String>,
+    /// The display zone's rules, read from the browser for its name.
+    pub zone: Memo<Zone>,
+    /// What the analytics views are narrowed to.
+    pub narrowing: RwSignal<Narrowing>,
     /// Monitor mode: minutes between automatic syncs, 0 for off.
     pub refresh_minutes: RwSignal<u32>,
     /// Whether the add-organization form is open.
@@ -99,6 +98,8 @@ pub struct AppState {
 
 impl AppState {
     pub fn new() -> Self {
+        let zone_name = RwSignal::new(UTC.to_owned());
+        let notice = RwSignal::new(None);
         AppState {
             db: RwSignal::new_local(None),
             connections: RwSignal::new(Vec::new()),
@@ -106,10 +107,13 @@ impl AppState {
             data: RwSignal::new(OrgData::default()),
             loaded: RwSignal::new(None),
             secrets: RwSignal::new(HashMap::new()),
-            notice: RwSignal::new(None),
+            notice,
             prices: RwSignal::new(PriceTable::built_in()),
             progress: RwSignal::new(None),
-            range_days: RwSignal::new(DEFAULT_RANGE_DAYS),
+            range: RwSignal::new(RangeChoice::default()),
+            zone_name,
+            zone: Memo::new(move |_| zone_rules(zone_name, notice)),
+            narrowing: RwSignal::new(Narrowing::default()),
             refresh_minutes: RwSignal::new(0),
             adding: RwSignal::new(false),
             view: RwSignal::new(View::Overview),
@@ -165,9 +169,34 @@ impl AppState {
         });
     }
 
+    /// The range on screen, resolved in the display zone (tracked).
+    pub fn span(&self) -> Span {
+        let zone = self.zone.get();
+        self.range.get().resolve(&zone, super::actions::now())
+    }
+
     pub fn db(&self) -> Option<Db> {
         self.db.get_untracked()
     }
+}
+
+/// The rules of the named zone over the years a view can show; UTC, with
+/// a message, when the browser does not know the name.
+fn zone_rules(
+    name: RwSignal<String>,
+    notice: RwSignal<Option<Notice>>,
+) -> Zone {
+    const YEAR: i64 = 366 * 86_400;
+    let now = super::actions::now();
+    name.with(|name| {
+        match super::zone::load(name, now - 4 * YEAR, now + YEAR) {
+            Ok(zone) => zone,
+            Err(error) => {
+                notice.set(Some(Notice::error(error)));
+                Zone::utc()
+            }
+        }
+    })
 }
 
 impl Default for AppState {

@@ -2,10 +2,8 @@
 
 use leptos::prelude::*;
 
-use super::actions::now;
 use super::state::AppState;
 use crate::domain::money::group_thousands;
-use crate::domain::range::last_days;
 use crate::domain::summary::{billed, by_kind, KindLine};
 use crate::domain::usage::UsageKind;
 
@@ -47,7 +45,10 @@ fn describe(line: &KindLine) -> String {
 #[component]
 pub fn Summaries() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let range = Memo::new(move |_| last_days(now(), state.range_days.get()));
+    let range = Memo::new(move |_| {
+        let span = state.span();
+        (span.from, span.to)
+    });
     let kinds = Memo::new(move |_| {
         let (from, to) = range.get();
         state.data.with(|d| by_kind(&d.usage, from, to))

@@ -1,13 +1,12 @@
-//! The range picker, the key or passphrase prompt, the sync button and the
+//! The key or passphrase prompt, the sync button and the
 //! progress display.
 
 use leptos::prelude::*;
 
 use super::actions;
 use super::secrets;
-use super::state::{AppState, View};
+use super::state::AppState;
 use crate::domain::monitor::REFRESH_CHOICES;
-use crate::domain::range::RANGE_CHOICES;
 use crate::domain::time::{iso_utc, Date};
 
 /// `2026-12-04 14:32 UTC`.
@@ -58,22 +57,6 @@ pub fn SyncPanel() -> impl IntoView {
 
     view! {
         <section class="panel sync">
-            // The range narrows what the overview, the costs and the import
-            // commands show; elsewhere it would change nothing.
-            <Show when=move || matches!(state.view.get(), View::Overview | View::Costs | View::Backup)>
-            <label>"Range "
-                <select id="range" on:change=move |ev| {
-                    if let Ok(days) = event_target_value(&ev).parse() {
-                        leptos::task::spawn_local(actions::choose_range(state, days));
-                    }
-                }>
-                    {RANGE_CHOICES.iter().map(|days| {
-                        let days = *days;
-                        view! { <option value=days.to_string() selected=move || state.range_days.get() == days>{format!("Last {days} days")}</option> }
-                    }).collect_view()}
-                </select>
-            </label>
-            </Show>
             <Show when=move || syncable() && !state.unlocked()>
                 <Show when=sealed fallback=KeyPrompt>
                     <PassphrasePrompt/>

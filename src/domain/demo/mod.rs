@@ -36,6 +36,29 @@ pub struct DemoOrg {
     pub costs: Vec<CostRecord>,
 }
 
+/// Days of history the page's demo holds.
+pub const DEMO_DAYS: u32 = 90;
+
+/// The newest UTC days that also have hourly rows, as a sync stores them:
+/// today and the 30 days before, so that the last 30 local days are whole
+/// in zones east of UTC too.
+pub const DEMO_HOURLY_DAYS: i64 = 31;
+
+/// Everything the page stores for the demo: the daily rows, and hourly
+/// rows for the newest `DEMO_HOURLY_DAYS` days.
+pub fn stored_usage(org: &DemoOrg) -> Vec<UsageRecord> {
+    let newest = org.usage.last().map_or(0, |r| r.start_time);
+    let hourly_from = newest - (DEMO_HOURLY_DAYS - 1) * DAY;
+    let mut usage = org.usage.clone();
+    usage.extend(
+        org.usage
+            .iter()
+            .filter(|r| r.start_time >= hourly_from)
+            .flat_map(split_into_hours),
+    );
+    usage
+}
+
 /// The connection id under which the demo is stored in the page.
 pub const DEMO_CONNECTION: &str = "demo";
 

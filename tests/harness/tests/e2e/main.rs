@@ -3,6 +3,7 @@
 //!
 //! `scripts/test.sh` builds the bundle into `$KEYMETER_DIST` first.
 
+mod analytics;
 mod backup;
 mod browser;
 mod expected;
@@ -222,7 +223,7 @@ async fn pick_organization(browser: &Browser, text: &str) {
 
 async fn choose_range(browser: &Browser, days: u32) {
     let script = format!(
-        "const s = document.getElementById('range'); s.value = '{days}'; \
+        "const s = document.getElementById('range'); s.value = '{days}d'; \
          s.dispatchEvent(new Event('change', {{bubbles: true}}));"
     );
     browser.element("#range").await;

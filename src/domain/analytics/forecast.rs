@@ -1,0 +1,247 @@
+//! Where spending ends up by the end of a period, two ways: at the pace
+//! of the period so far, and at the pace of its last seven days, which
+//! follows a recent change sooner.
+
+use super::grid::Days;
+use super::rows::Row;
+use super::source::Source;
+use super::tally::Tally;
+use crate::domain::money::Usd;
+use crate::domain::time::Date;
+use crate::domain::zone::Zone;
+
+/// Days of recent usage the second forecast runs on.
+pub const RECENT_DAYS: usize = 7;
+
+/// Elapsed time below this counts as this long, so the first seconds of
+/// a period never divide by (almost) zero.
+const MIN_ELAPSED: i64 = 60;
+
+/// `[start, end)` in UTC seconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Period {
+    pub start: i64,
+    pub end: i64,
+}
+
+/// What was spent lately: the cost of `[since, now)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Recent {
+    pub since: i64,
+    pub cost: Usd,
+}
+
+/// The forecasts of one period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Forecast {
+    pub period: Period,
+    pub now: i64,
+    /// Spent so far in the period.
+    pub spent: Usd,
+    /// `spent` scaled from the elapsed part of the period to all of it.
+    pub linear: Usd,
+    /// `spent` plus the recent daily average for each day left.
+    pub recent: Usd,
+    /// The user's budget for the period, passed through to draw its line.
+    pub budget: Option<Usd>,
+}
+
+impl Forecast {
+    /// Whether either forecast ends above the budget.
+    pub fn exceeds_budget(&self) -> bool {
+        self.budget
+            .is_some_and(|budget| self.linear.max(self.recent) > budget)
+    }
+}
+
+/// Forecasts `period` at `now` from what was `spent` so far and what was
+/// spent `recent`ly. Before the period nothing is forecast beyond what
+/// was spent, and after it the forecast is what was spent.
+pub fn forecast(
+    period: Period,
+    now: i64,
+    spent: Usd,
+    recent: Recent,
+    budget: Option<Usd>,
+) -> Forecast {
+    let length = (period.end - period.start).max(0);
+    let elapsed = (now - period.start).clamp(0, length);
+    let (linear, recent) = if elapsed == 0 || elapsed == length {
+        (spent, spent)
+    } else {
+        let elapsed = elapsed.max(MIN_ELAPSED);
+        let left = period.end - now;
+        let observed = (now - recent.since.max(period.start)).max(MIN_ELAPSED);
+        (
+            scale(spent, length, elapsed),
+            spent + scale(recent.cost, left, observed),
+        )
+    };
+    Forecast {
+        period,
+        now,
+        spent,
+        linear,
+        recent,
+        budget,
+    }
+}
+
+/// `amount` times `numerator / denominator`, exactly to the picodollar
+/// below.
+fn scale(amount: Usd, numerator: i64, denominator: i64) -> Usd {
+    let numerator = numerator.max(0) as u128;
+    Usd(amount.0 * numerator / denominator.max(1) as u128)
+}
+
+/// The forecast of the local month holding `now` and what it rests on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MonthForecast {
+    pub forecast: Forecast,
+    /// The month so far; its unpriced usage is left out of the forecast.
+    pub spent: Tally,
+    /// The month is made of UTC days, not the zone's.
+    pub utc_days: bool,
+}
+
+/// Forecasts the month of `now` in `zone` from the scope's `rows`. The
+/// recent pace is that of the last seven days, today's hours so far
+/// included, or of the month's days when it has fewer.
+pub fn month_forecast(
+    rows: &[Row],
+    zone: &Zone,
+    now: i64,
+    budget: Option<Usd>,
+) -> MonthForecast {
+    let today = zone.date(now);
+    let month = Days::new(today.first_of_month(), last_of_month(today));
+    let source = Source::choose(rows, zone, month);
+    let grid = source.grid();
+    let (start, end) = grid.span();
+
+    // Daily rows of a UTC month may make "today" the UTC date.
+    let today_index = grid.index(now).unwrap_or(grid.len() - 1);
+    let recent_index = (today_index + 1).saturating_sub(RECENT_DAYS);
+    let since = grid.bounds(recent_index).map_or(start, |b| b.0);
+
+    let (mut spent, mut recent) = (Tally::default(), Usd::ZERO);
+    for row in rows {
+        let Some(day) = source.place(row) else {
+            continue;
+        };
+        spent.add(row);
+        if day >= recent_index {
+            recent += row.cost().unwrap_or_default();
+        }
+    }
+    let period = Period { start, end };
+    let recent = Recent {
+        since,
+        cost: recent,
+    };
+    MonthForecast {
+        forecast: forecast(period, now, spent.cost, recent, budget),
+        spent,
+        utc_days: source.days_are_utc(),
+    }
+}
+
+fn last_of_month(date: Date) -> Date {
+    date.next_month().add_days(-1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::analytics::fixtures::{daily, priced, HOUR};
+    use crate::domain::time::DAY;
+
+    const DOLLAR: u128 = 1_000_000_000_000;
+
+    fn april() -> Period {
+        Period {
+            start: Date::new(2026, 4, 1).to_unix(),
+            end: Date::new(2026, 5, 1).to_unix(),
+        }
+    }
+
+    #[test]
+    fn thirty_dollars_in_ten_of_thirty_days_forecast_ninety() {
+        let now = april().start + 10 * DAY;
+        let spent = Usd(30 * DOLLAR);
+        let recent = Recent {
+            since: now - 7 * DAY,
+            cost: Usd(21 * DOLLAR),
+        };
+        let f = forecast(april(), now, spent, recent, None);
+        assert_eq!(f.linear, Usd(90 * DOLLAR));
+        assert_eq!(f.linear.display(), "$90.00");
+        // $3 a day lately, for the 20 days left.
+        assert_eq!(f.recent, Usd(90 * DOLLAR));
+    }
+
+    #[test]
+    fn a_slower_recent_week_forecasts_less_than_the_linear_pace() {
+        let now = april().start + 10 * DAY;
+        let recent = Recent {
+            since: now - 7 * DAY,
+            cost: Usd(14 * DOLLAR),
+        };
+        let f = forecast(april(), now, Usd(30 * DOLLAR), recent, None);
+        assert_eq!(f.recent, Usd(70 * DOLLAR));
+    }
+
+    #[test]
+    fn a_young_period_runs_on_the_days_it_has() {
+        let now = april().start + 2 * DAY;
+        let recent = Recent {
+            since: now - 7 * DAY,
+            cost: Usd(4 * DOLLAR),
+        };
+        let f = forecast(april(), now, Usd(4 * DOLLAR), recent, None);
+        assert_eq!(f.recent, Usd(60 * DOLLAR));
+        assert_eq!(f.linear, Usd(60 * DOLLAR));
+    }
+
+    #[test]
+    fn outside_the_period_the_forecast_is_what_was_spent() {
+        let spent = Usd(5 * DOLLAR);
+        let recent = Recent {
+            since: 0,
+            cost: spent,
+        };
+        for now in [april().start - DAY, april().start, april().end + HOUR] {
+            let f = forecast(april(), now, spent, recent, None);
+            assert_eq!((f.linear, f.recent), (spent, spent));
+        }
+    }
+
+    #[test]
+    fn the_budget_is_passed_through_and_compared() {
+        let now = april().start + 10 * DAY;
+        let recent = Recent {
+            since: now,
+            cost: Usd::ZERO,
+        };
+        let budget = Some(Usd(80 * DOLLAR));
+        let f = forecast(april(), now, Usd(30 * DOLLAR), recent, budget);
+        assert_eq!(f.budget, budget);
+        assert!(f.exceeds_budget());
+    }
+
+    #[test]
+    fn the_month_forecast_adds_the_days_so_far_in_utc() {
+        // 2,000,000 gpt-4o-mini tokens a day cost $0.30.
+        let records: Vec<_> = (0..10)
+            .map(|d| daily(april().start + d * DAY, 2_000_000))
+            .collect();
+        let now = april().start + 10 * DAY - 1;
+        let month = month_forecast(&priced(&records), &Zone::utc(), now, None);
+        let f = month.forecast;
+        assert_eq!(f.period, april());
+        assert_eq!(f.spent.to_fixed(2), "3.00");
+        assert_eq!(f.linear.to_fixed(2), "9.00");
+        assert_eq!(f.recent.to_fixed(2), "9.00");
+        assert!(!month.utc_days);
+    }
+}

@@ -1,0 +1,148 @@
+//! The days of a view and where each bucket falls among them.
+
+use crate::domain::time::Date;
+use crate::domain::zone::Zone;
+
+/// Local dates from `first` to `last`, both included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Days {
+    pub first: Date,
+    pub last: Date,
+}
+
+impl Days {
+    /// The dates between `a` and `b`, in whichever order they come.
+    pub fn new(a: Date, b: Date) -> Days {
+        Days {
+            first: a.min(b),
+            last: a.max(b),
+        }
+    }
+
+    /// The `count` days ending with `last` (at least one).
+    pub fn ending(last: Date, count: u32) -> Days {
+        let back = i64::from(count.max(1)) - 1;
+        Days::new(last.add_days(-back), last)
+    }
+
+    /// How many dates there are.
+    pub fn len(&self) -> usize {
+        (self.first.days_until(self.last) + 1) as usize
+    }
+
+    /// Always false: a range holds at least one date.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// The dates in order.
+    pub fn dates(&self) -> impl Iterator<Item = Date> {
+        let first = self.first;
+        (0..self.len() as i64).map(move |i| first.add_days(i))
+    }
+
+    /// These days, ending no later than `last`; `None` when all of them
+    /// come after it.
+    pub fn until(&self, last: Date) -> Option<Days> {
+        (last >= self.first).then(|| Days::new(self.first, self.last.min(last)))
+    }
+}
+
+/// The UTC bounds of each day of a range in one zone, so that a bucket's
+/// start finds its day by bisection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DayGrid {
+    days: Days,
+    /// The start of each day and, last, the end of the range.
+    bounds: Vec<i64>,
+}
+
+impl DayGrid {
+    /// The days of `days` as `zone` counts them: 23 or 25 hours long on
+    /// the days its clocks change.
+    pub fn new(zone: &Zone, days: Days) -> DayGrid {
+        let bounds = days
+            .dates()
+            .chain(std::iter::once(days.last.add_days(1)))
+            .map(|date| zone.day_start(date))
+            .collect();
+        DayGrid { days, bounds }
+    }
+
+    pub fn days(&self) -> Days {
+        self.days
+    }
+
+    /// How many days there are.
+    pub fn len(&self) -> usize {
+        self.bounds.len() - 1
+    }
+
+    /// Always false: a grid holds at least one day.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// `[start, end)` of the whole range, UTC seconds.
+    pub fn span(&self) -> (i64, i64) {
+        (self.bounds[0], self.bounds[self.len()])
+    }
+
+    /// `[start, end)` of the day at `index`.
+    pub fn bounds(&self, index: usize) -> Option<(i64, i64)> {
+        Some((*self.bounds.get(index)?, *self.bounds.get(index + 1)?))
+    }
+
+    /// The date of the day at `index`.
+    pub fn date(&self, index: usize) -> Date {
+        self.days.first.add_days(index as i64)
+    }
+
+    /// The day holding the instant `utc`, if the range does.
+    pub fn index(&self, utc: i64) -> Option<usize> {
+        let (start, end) = self.span();
+        if utc < start || utc >= end {
+            return None;
+        }
+        Some(self.bounds.partition_point(|&b| b <= utc) - 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::analytics::fixtures::{utc, HOUR};
+    use crate::domain::zone::samples::{berlin, kolkata};
+
+    #[test]
+    fn instants_find_the_local_day_that_holds_them() {
+        let days = Days::new(Date::new(2026, 3, 11), Date::new(2026, 3, 9));
+        let grid = DayGrid::new(&kolkata(), days);
+        assert_eq!(grid.len(), 3);
+        let midnight = utc(Date::new(2026, 3, 9), 0);
+        assert_eq!(grid.index(midnight), Some(0));
+        assert_eq!(grid.index(midnight + 18 * HOUR + 1_799), Some(0));
+        assert_eq!(grid.index(midnight + 18 * HOUR + 1_800), Some(1));
+        assert_eq!(grid.index(midnight - 5 * HOUR - 1_801), None);
+        assert_eq!(grid.index(grid.span().1), None);
+        assert_eq!(grid.date(2), Date::new(2026, 3, 11));
+    }
+
+    #[test]
+    fn days_of_clock_changes_last_23_and_25_hours() {
+        let days = Days::new(Date::new(2026, 10, 25), Date::new(2026, 10, 25));
+        let (start, end) = DayGrid::new(&berlin(), days).span();
+        assert_eq!(end - start, 25 * HOUR);
+    }
+
+    #[test]
+    fn ranges_count_and_clip_their_dates() {
+        let days = Days::ending(Date::new(2026, 3, 1), 3);
+        assert_eq!(days.first, Date::new(2026, 2, 27));
+        assert_eq!(days.len(), 3);
+        assert_eq!(days.dates().last(), Some(Date::new(2026, 3, 1)));
+        let clipped = days.until(Date::new(2026, 2, 28));
+        assert_eq!(clipped.map(|d| d.len()), Some(2));
+        assert_eq!(days.until(Date::new(2026, 2, 1)), None);
+    }
+}

@@ -1,0 +1,245 @@
+//! Which rows a view adds up: hourly or daily buckets, never both.
+//!
+//! A sync stores daily buckets for the whole history and hourly buckets
+//! for recent days, so the two widths repeat each other there. Daily
+//! buckets are UTC days: in another zone only hourly buckets can be put
+//! on local days. A view therefore uses hourly rows when they hold all
+//! the usage of its span, and otherwise daily rows on UTC days, and then
+//! says so, rather than passing UTC days off as local ones.
+
+use super::grid::{DayGrid, Days};
+use super::rows::Row;
+use crate::domain::time::{day_start, DAY};
+use crate::domain::usage::BucketWidth;
+use crate::domain::zone::Zone;
+
+/// The bucket width a view adds up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resolution {
+    /// Hourly buckets, put on local days and hours.
+    Hourly,
+    /// Daily buckets, which are UTC days whatever the zone.
+    UtcDays,
+}
+
+impl Resolution {
+    /// The width of the rows used.
+    pub fn width(self) -> BucketWidth {
+        match self {
+            Resolution::Hourly => BucketWidth::Hour,
+            Resolution::UtcDays => BucketWidth::Day,
+        }
+    }
+}
+
+/// How far a scope's hourly rows reach back.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Coverage {
+    /// Start of the UTC day of the earliest hourly bucket. A sync fetches
+    /// whole UTC days of hourly buckets, so from here on they hold all
+    /// the usage daily buckets hold.
+    pub hourly_from: Option<i64>,
+    /// Whether a daily bucket overlapping the span starts before that,
+    /// so its usage is missing from the hourly rows.
+    pub daily_beyond: bool,
+    /// Whether any daily bucket overlaps the span.
+    pub daily_in_span: bool,
+    /// Whether any hourly bucket starts in the span.
+    pub hourly_in_span: bool,
+}
+
+impl Coverage {
+    /// Whether the hourly rows hold all the usage of the span.
+    pub fn hourly_complete(&self) -> bool {
+        !self.daily_beyond
+    }
+}
+
+/// What the scope's buckets (already filtered), given as their width
+/// and start, hold of `[from, to)`.
+pub fn coverage(
+    buckets: impl IntoIterator<Item = (BucketWidth, i64)>,
+    from: i64,
+    to: i64,
+) -> Coverage {
+    let mut first_hour: Option<i64> = None;
+    let mut first_daily_in_span: Option<i64> = None;
+    let mut hourly_in_span = false;
+    let earliest = |seen: Option<i64>, start: i64| {
+        Some(seen.map_or(start, |s| s.min(start)))
+    };
+    for (width, start) in buckets {
+        match width {
+            BucketWidth::Hour => {
+                first_hour = earliest(first_hour, start);
+                hourly_in_span |= from <= start && start < to;
+            }
+            BucketWidth::Day if start < to && start + DAY > from => {
+                first_daily_in_span = earliest(first_daily_in_span, start);
+            }
+            _ => {}
+        }
+    }
+    let hourly_from = first_hour.map(day_start);
+    Coverage {
+        hourly_from,
+        daily_beyond: first_daily_in_span
+            .is_some_and(|d| hourly_from.is_none_or(|h| d < h)),
+        daily_in_span: first_daily_in_span.is_some(),
+        hourly_in_span,
+    }
+}
+
+/// The width and start of each of `rows`, for `coverage`.
+pub fn buckets<'r>(
+    rows: &'r [Row],
+) -> impl Iterator<Item = (BucketWidth, i64)> + 'r {
+    rows.iter().map(|row| (row.width(), row.start()))
+}
+
+/// The width to add up for `[from, to)` shown in `zone`. In UTC, daily
+/// rows give the same days with a 24th of the rows; elsewhere hourly
+/// rows are used whenever they hold all the usage of the span.
+pub fn resolution(coverage: &Coverage, zone: &Zone) -> Resolution {
+    let hourly = if zone.is_utc() {
+        coverage.hourly_in_span && !coverage.daily_in_span
+    } else {
+        coverage.hourly_complete()
+    };
+    if hourly {
+        Resolution::Hourly
+    } else {
+        Resolution::UtcDays
+    }
+}
+
+/// The rows and days of one view.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Source {
+    resolution: Resolution,
+    grid: DayGrid,
+    days_are_utc: bool,
+}
+
+impl Source {
+    /// The source for `days` in `zone`, chosen from the scope's
+    /// (filtered) `rows`.
+    pub fn choose(rows: &[Row], zone: &Zone, days: Days) -> Source {
+        let (from, to) = DayGrid::new(zone, days).span();
+        let seen = coverage(buckets(rows), from, to);
+        Source::with(resolution(&seen, zone), zone, days)
+    }
+
+    /// The source of `resolution`: local days for hourly rows, the same
+    /// dates as UTC days for daily rows.
+    pub fn with(resolution: Resolution, zone: &Zone, days: Days) -> Source {
+        let utc = Zone::utc();
+        let grid_zone = match resolution {
+            Resolution::Hourly => zone,
+            Resolution::UtcDays => &utc,
+        };
+        Source {
+            resolution,
+            grid: DayGrid::new(grid_zone, days),
+            days_are_utc: resolution == Resolution::UtcDays && !zone.is_utc(),
+        }
+    }
+
+    pub fn resolution(&self) -> Resolution {
+        self.resolution
+    }
+
+    /// The days, with the UTC bounds each has in this source.
+    pub fn grid(&self) -> &DayGrid {
+        &self.grid
+    }
+
+    /// Whether the days are UTC days although the zone is another: the
+    /// view must say so.
+    pub fn days_are_utc(&self) -> bool {
+        self.days_are_utc
+    }
+
+    /// The day `row` counts toward, the one its bucket starts in, or
+    /// `None` when the view does not use it. Each bucket counts once.
+    pub fn place(&self, row: &Row) -> Option<usize> {
+        if row.width() != self.resolution.width() {
+            return None;
+        }
+        self.grid.index(row.start())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::analytics::fixtures::{
+        daily, every_hour, priced, utc, HOUR,
+    };
+    use crate::domain::time::Date;
+    use crate::domain::usage::UsageRecord;
+    use crate::domain::zone::samples::{berlin, kolkata, los_angeles};
+
+    fn week() -> Days {
+        Days::ending(Date::new(2026, 3, 10), 7)
+    }
+
+    /// Daily rows for March 2026 and hourly rows from March 5 on.
+    fn synced() -> Vec<UsageRecord> {
+        let first = Date::new(2026, 3, 1).to_unix();
+        let mut rows: Vec<_> =
+            (0..10).map(|d| daily(first + d * DAY, 24)).collect();
+        rows.extend(every_hour(first + 4 * DAY, first + 10 * DAY, 1));
+        rows
+    }
+
+    #[test]
+    fn only_daily_rows_in_another_zone_give_days_that_say_they_are_utc() {
+        let rows: Vec<_> = synced()
+            .into_iter()
+            .filter(|r| r.width == BucketWidth::Day)
+            .collect();
+        let source = Source::choose(&priced(&rows), &berlin(), week());
+        assert_eq!(source.resolution(), Resolution::UtcDays);
+        assert!(source.days_are_utc());
+        assert_eq!(source.grid().span().0, Date::new(2026, 3, 4).to_unix());
+    }
+
+    #[test]
+    fn in_utc_daily_rows_are_used_and_are_simply_the_days() {
+        let source = Source::choose(&priced(&synced()), &Zone::utc(), week());
+        assert_eq!(source.resolution(), Resolution::UtcDays);
+        assert!(!source.days_are_utc());
+    }
+
+    #[test]
+    fn hourly_rows_are_used_where_they_hold_every_day_of_the_span() {
+        let records = synced();
+        let rows = priced(&records);
+        let recent = Days::ending(Date::new(2026, 3, 10), 5);
+        let source = Source::choose(&rows, &kolkata(), recent);
+        assert_eq!(source.resolution(), Resolution::Hourly);
+        assert!(!source.days_are_utc());
+        // A week reaches back before the hourly rows: daily it is.
+        let source = Source::choose(&rows, &kolkata(), week());
+        assert_eq!(source.resolution(), Resolution::UtcDays);
+    }
+
+    #[test]
+    fn a_scope_whose_usage_starts_mid_day_inside_the_hourly_days_is_hourly() {
+        let start = utc(Date::new(2026, 3, 8), 10);
+        let mut rows = vec![daily(Date::new(2026, 3, 8).to_unix(), 5)];
+        rows.extend(every_hour(start, start + 5 * HOUR, 1));
+        let source = Source::choose(&priced(&rows), &los_angeles(), week());
+        assert_eq!(source.resolution(), Resolution::Hourly);
+    }
+
+    #[test]
+    fn each_bucket_is_placed_once_on_the_day_it_starts_in() {
+        let records = synced();
+        let rows = priced(&records);
+        let source = Source::choose(&rows, &Zone::utc(), week());
+        let placed = rows.iter().filter(|r| source.place(r).is_some());
+        assert_eq!(placed.count(), 7);
+    }
+}

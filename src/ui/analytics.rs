@@ -1,0 +1,171 @@
+//! The analytics of one scope (the organization, or whatever the filters
+//! narrow it to: a project, a user, an API key, a model): totals, burn
+//! rate, forecast, daily trend, model breakdown and hourly pattern.
+
+use leptos::prelude::*;
+
+use super::chart::ChartView;
+use super::download::{file_stem, Downloads};
+use super::filter_bar::{filter_of, FilterBar};
+use super::state::AppState;
+use crate::charts::views;
+use crate::domain::analytics::tables::{models_table, pattern_table};
+use crate::domain::analytics::tally::Tally;
+use crate::domain::analytics::{analytics, Analytics, Days, Inputs, Options};
+use crate::domain::money::{group_thousands, Usd};
+
+/// `1,234`.
+pub fn count(value: u64) -> String {
+    group_thousands(&value.to_string())
+}
+
+/// `18,602.3`: a rate with one decimal and grouped thousands.
+pub fn rate(value: f64) -> String {
+    let text = format!("{:.1}", value.max(0.0));
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, "0"));
+    format!("{}.{fraction}", group_thousands(whole))
+}
+
+/// A cost, or "unpriced" when none of the usage has a price.
+pub fn cost(tally: &Tally) -> String {
+    tally
+        .estimated()
+        .map_or_else(|| "unpriced".to_owned(), Usd::display)
+}
+
+/// The analytics of the current scope, range and zone (tracked).
+pub fn current(state: AppState) -> Memo<Analytics> {
+    current_with(state, Options::default())
+}
+
+/// The same, with the page's own options (how many top consumers).
+pub fn current_with(state: AppState, options: Options) -> Memo<Analytics> {
+    Memo::new(move |_| {
+        let zone = state.zone.get();
+        let span = state.span();
+        let filter = state.narrowing.with(filter_of);
+        let now = super::actions::now();
+        state.prices.with(|prices| {
+            state.data.with(|d| {
+                let inputs = Inputs {
+                    records: &d.usage,
+                    keys: &d.keys,
+                    projects: &d.projects,
+                    people: &d.people,
+                    prices,
+                };
+                let days = Days::new(span.first, span.last);
+                analytics(&inputs, &filter, &zone, days, now, &options)
+            })
+        })
+    })
+}
+
+#[component]
+pub fn AnalyticsPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let data = current(state);
+    let zone = move || state.zone_name.get();
+    let range = Memo::new(move |_| {
+        let span = state.span();
+        (span.from, span.to)
+    });
+    let total = move || data.with(|a| a.trend.total());
+    let stem = move |scope: &'static str| {
+        Signal::derive(move || file_stem(state, scope, range.get()))
+    };
+
+    let trend = Memo::new(move |_| {
+        data.with(|a| views::trend_chart(&a.trend, &zone()))
+    });
+    let costs =
+        Memo::new(move |_| data.with(|a| views::cost_chart(&a.trend, &zone())));
+    let pattern = Memo::new(move |_| {
+        data.with(|a| views::pattern_chart(&a.pattern, &zone()))
+    });
+    let forecast = Memo::new(move |_| {
+        data.with(|a| {
+            let today = a.today;
+            let month = Days::new(
+                today.first_of_month(),
+                today.next_month().add_days(-1),
+            );
+            let index = today.day as usize - 1;
+            views::forecast_chart(&a.forecast, month, index, &zone())
+        })
+    });
+
+    view! {
+        <section class="panel" id="analytics-page">
+            <h2>"Analytics"</h2>
+            <FilterBar/>
+            <Show when=move || data.with(|a| a.trend.utc_days)>
+                <p class="hint" id="utc-days-note">"Days here are UTC days: only daily buckets cover this range, and a daily bucket cannot be split into the hours of another zone. Sync hourly data (the last 30 days) to see local days."</p>
+            </Show>
+            <dl class="figures" id="analytics-totals">
+                <div><dt>"Tokens"</dt><dd id="total-tokens">{move || count(total().tokens)}</dd></div>
+                <div><dt>"Requests"</dt><dd id="total-requests">{move || count(total().requests)}</dd></div>
+                <div><dt>"Estimated cost"</dt><dd id="total-cost">{move || cost(&total())}</dd></div>
+                <div><dt>"Unpriced tokens"</dt><dd id="total-unpriced">{move || { let t = total(); if t.is_understated() { format!("{} (left out of the cost)", count(t.unpriced_tokens)) } else { "none".to_owned() } }}</dd></div>
+            </dl>
+        </section>
+        <section class="panel" id="burn">
+            <h2>"Burn rate"</h2>
+            <p class="hint">"Over the time actually observed: from the start of the window, or from the first usage seen when that is later. Hourly buckets only, so the latest hour may still grow."</p>
+            <dl class="figures">
+                <div><dt>"Last hour"</dt><dd id="burn-hour">{move || data.with(|a| format!("{} tokens/min · {}/h", rate(a.burn_last_hour.tokens_per_minute()), a.burn_last_hour.cost_per_hour().display()))}</dd></div>
+                <div><dt>"Last 24 hours"</dt><dd id="burn-day">{move || data.with(|a| format!("{} tokens/min · {}/h", rate(a.burn_last_day.tokens_per_minute()), a.burn_last_day.cost_per_hour().display()))}</dd></div>
+            </dl>
+        </section>
+        <section class="panel" id="forecast">
+            <h2>"This month"</h2>
+            <dl class="figures">
+                <div><dt>"Spent so far"</dt><dd id="forecast-spent">{move || data.with(|a| a.forecast.forecast.spent.display())}</dd></div>
+                <div><dt>"Forecast at the month's pace"</dt><dd id="forecast-linear">{move || data.with(|a| a.forecast.forecast.linear.display())}</dd></div>
+                <div><dt>"Forecast at the last 7 days' pace"</dt><dd id="forecast-recent">{move || data.with(|a| a.forecast.forecast.recent.display())}</dd></div>
+            </dl>
+            <Show when=move || data.with(|a| a.forecast.spent.is_understated())>
+                <p class="hint">{move || data.with(|a| format!("{} tokens this month have no price and are left out of these figures.", count(a.forecast.spent.unpriced_tokens)))}</p>
+            </Show>
+            <ChartView id="forecast-chart" chart=forecast height=260/>
+        </section>
+        <section class="panel">
+            <ChartView id="trend-chart" chart=trend/>
+            <ChartView id="cost-chart" chart=costs/>
+        </section>
+        <section class="panel" id="models">
+            <div class="table-head">
+                <h2>"By model"</h2>
+                <Downloads id="models" stem=stem("models") table=Callback::new(move |()| data.with_untracked(|a| models_table(&a.models)))/>
+            </div>
+            <div class="scroll">
+                <table id="models-table">
+                    <thead><tr><th>"Model"</th><th class="num">"Tokens"</th><th class="num">"Requests"</th><th class="num">"Estimated cost"</th><th class="num">"Share of tokens"</th></tr></thead>
+                    <tbody>
+                        {move || data.with(|a| a.models.iter().map(|m| view! {
+                            <tr>
+                                <td>{crate::domain::keys::visible_name(&m.label)}</td>
+                                <td class="num tokens">{count(m.tally.tokens)}</td>
+                                <td class="num">{count(m.tally.requests)}</td>
+                                <td class="num cost">{cost(&m.tally)}</td>
+                                <td class="num">{format!("{:.1} %", m.token_share * 100.0)}</td>
+                            </tr>
+                        }).collect_view())}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+        <section class="panel" id="pattern">
+            <div class="table-head">
+                <h2>"Hourly pattern"</h2>
+                <Downloads id="pattern" stem=stem("hourly-pattern") table=Callback::new(move |()| data.with_untracked(|a| pattern_table(&a.pattern, &state.zone_name.get_untracked())))/>
+            </div>
+            {move || data.with(|a| if a.pattern.is_unavailable() {
+                view! { <p class="hint" id="pattern-none">"No hourly data in this range: the pattern needs hourly buckets, which a sync fetches for the last 30 days."</p> }.into_any()
+            } else {
+                view! { <p class="hint">{format!("Average per day over {} days, by local hour.", a.pattern.day_count())}</p> }.into_any()
+            })}
+            <ChartView id="pattern-chart" chart=pattern height=260/>
+        </section>
+    }
+}

@@ -1,0 +1,86 @@
+//! Keeps the address bar and the page in step: the view, organization,
+//! narrowing, range and zone are read from the URL's query at start and on
+//! back/forward, and written to it whenever they change.
+
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+
+use super::state::AppState;
+use crate::domain::route::Route;
+
+/// The route the address bar holds now.
+pub fn current() -> Route {
+    Route::parse(&window().location().search().unwrap_or_default())
+}
+
+/// Applies what a route says about the view, narrowing, range and zone.
+/// The organization is applied by `actions::reload`, once the list of
+/// organizations is known.
+pub fn apply(state: AppState, route: &Route) {
+    state.view.set(route.view);
+    state.narrowing.set(route.narrowing.clone());
+    if let Some(range) = route.range {
+        state.range.set(range);
+    }
+    if let Some(zone) = &route.zone {
+        state.zone_name.set(zone.clone());
+    }
+}
+
+/// The route the page shows now (tracked).
+fn shown(state: AppState) -> Route {
+    Route {
+        view: state.view.get(),
+        org: state.selected.get(),
+        narrowing: state.narrowing.get(),
+        range: Some(state.range.get()),
+        zone: Some(state.zone_name.get()),
+    }
+}
+
+/// Starts following the URL: applies it now, writes every later change
+/// as a history entry, and follows back and forward.
+pub fn follow(state: AppState) {
+    apply(state, &current());
+
+    Effect::new(move |_| {
+        // Until the stored settings and organization are in, the page
+        // shows defaults that must not overwrite the link it was opened by.
+        if state.loaded.get().is_none() {
+            return;
+        }
+        let route = shown(state);
+        let location = window().location();
+        let query = route.query();
+        if location.search().unwrap_or_default() == query {
+            return;
+        }
+        let path = location.pathname().unwrap_or_default();
+        let url = format!("{path}{query}");
+        if let Ok(history) = window().history() {
+            if let Err(error) =
+                history.push_state_with_url(&JsValue::NULL, "", Some(&url))
+            {
+                log::warn!("could not update the address: {error:?}");
+            }
+        }
+    });
+
+    let on_pop = Closure::<dyn Fn()>::new(move || {
+        let route = current();
+        apply(state, &route);
+        if let Some(org) = route.org {
+            if state.selected.get_untracked().as_ref() != Some(&org) {
+                leptos::task::spawn_local(super::actions::select(state, org));
+            }
+        }
+    });
+    window()
+        .add_event_listener_with_callback(
+            "popstate",
+            on_pop.as_ref().unchecked_ref(),
+        )
+        .ok();
+    // The page keeps listening for as long as it lives.
+    on_pop.forget();
+}

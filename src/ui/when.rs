@@ -1,0 +1,130 @@
+//! The range and display-zone pickers above the views they narrow.
+
+use leptos::prelude::*;
+
+use super::actions;
+use super::state::{AppState, Notice};
+use crate::domain::range::{RangeChoice, CHOICES};
+use crate::domain::time::Date;
+use crate::domain::zone::UTC;
+
+/// The select's value for a custom range.
+const CUSTOM: &str = "custom";
+
+/// Range and zone, shown only where they change what is on screen.
+#[component]
+pub fn WhenBar() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <Show when=move || state.view.get().uses_range()>
+            <section class="panel when" aria-label="Range and time zone">
+                <RangePicker/>
+                <ZonePicker/>
+            </section>
+        </Show>
+    }
+}
+
+#[component]
+fn RangePicker() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let custom =
+        move || matches!(state.range.get(), RangeChoice::Custom { .. });
+    // Dates typed but not yet applied, since one date alone is no range.
+    let typed_first = RwSignal::new(String::new());
+    let typed_last = RwSignal::new(String::new());
+    let on_choice = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        let choice = if value == CUSTOM {
+            let span = state.span();
+            Some(RangeChoice::Custom {
+                first: span.first,
+                last: span.last,
+            })
+        } else {
+            RangeChoice::parse(&value)
+        };
+        if let Some(choice) = choice {
+            leptos::task::spawn_local(actions::choose_range(state, choice));
+        }
+    };
+    let apply_custom = move || {
+        let span = state.span();
+        let first =
+            Date::parse(&typed_first.get_untracked()).unwrap_or(span.first);
+        let last =
+            Date::parse(&typed_last.get_untracked()).unwrap_or(span.last);
+        let choice =
+            RangeChoice::parse(&RangeChoice::Custom { first, last }.param());
+        match choice {
+            Some(choice) => {
+                leptos::task::spawn_local(actions::choose_range(state, choice))
+            }
+            None => state.notice.set(Some(Notice::error(
+                "That range does not work: the first day must come before the last, and a range can span at most about ten years.",
+            ))),
+        }
+    };
+    view! {
+        <label>"Range "
+            <select id="range" on:change=on_choice>
+                {CHOICES.iter().map(|choice| {
+                    let choice = *choice;
+                    view! { <option value=choice.param() selected=move || state.range.get() == choice>{choice.label()}</option> }
+                }).collect_view()}
+                <option value=CUSTOM selected=custom>"Custom…"</option>
+            </select>
+        </label>
+        <Show when=custom>
+            <label>"From "
+                <input id="range-first" type="date" prop:value=move || state.span().first.to_string()
+                    on:change=move |ev| { typed_first.set(event_target_value(&ev)); apply_custom(); }/>
+            </label>
+            <label>"to "
+                <input id="range-last" type="date" prop:value=move || state.span().last.to_string()
+                    on:change=move |ev| { typed_last.set(event_target_value(&ev)); apply_custom(); }/>
+            </label>
+        </Show>
+        <span class="muted" id="range-dates">{move || {
+            let span = state.span();
+            format!("{} to {}", span.first, span.last)
+        }}</span>
+    }
+}
+
+#[component]
+fn ZonePicker() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let browser = super::zone::browser_zone();
+    let known = StoredValue::new(super::zone::known_zones());
+    let choose = move |name: String| {
+        let name = name.trim().to_owned();
+        let now = actions::now();
+        match super::zone::load(&name, now, now + 1) {
+            Ok(_) => {
+                leptos::task::spawn_local(actions::choose_zone(state, name));
+            }
+            Err(error) => state.notice.set(Some(Notice::error(error))),
+        }
+    };
+    let browser_name = browser.clone();
+    view! {
+        <label>"Time zone "
+            <input id="zone" list="zone-list" size="22" autocomplete="off" spellcheck="false"
+                prop:value=move || state.zone_name.get()
+                on:change=move |ev| choose(event_target_value(&ev))/>
+            <datalist id="zone-list">
+                <option value=UTC></option>
+                <option value=browser.clone()></option>
+                {known.get_value().into_iter().map(|name| view! { <option value=name></option> }).collect_view()}
+            </datalist>
+        </label>
+        <button id="zone-utc" class="secondary" on:click=move |_| choose(UTC.to_owned())>"UTC"</button>
+        <Show when=move || browser_name != UTC>
+            <button id="zone-browser" class="secondary" on:click={
+                let name = browser.clone();
+                move |_| choose(name.clone())
+            }>{format!("My zone ({browser})", browser = browser.clone())}</button>
+        </Show>
+    }
+}

@@ -1,0 +1,63 @@
+//! The browser's time-zone database, read through `ui::zone`, gives the
+//! offsets and transitions of real zones, in headless Chromium.
+#![cfg(target_arch = "wasm32")]
+
+use keymeter::domain::time::Date;
+use keymeter::ui::zone::{load, ZoneError};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const HOUR: i64 = 3600;
+
+fn year_2026() -> (i64, i64) {
+    (
+        Date::new(2026, 1, 1).to_unix(),
+        Date::new(2027, 1, 1).to_unix(),
+    )
+}
+
+#[wasm_bindgen_test]
+fn berlin_changes_clocks_at_one_utc_on_the_last_sundays_of_march_and_october() {
+    let (from, to) = year_2026();
+    let zone = load("Europe/Berlin", from, to).expect("Berlin is known");
+    let spring = Date::new(2026, 3, 29).to_unix() + HOUR;
+    let autumn = Date::new(2026, 10, 25).to_unix() + HOUR;
+    assert_eq!(zone.offset_at(spring - 1), 3600);
+    assert_eq!(zone.offset_at(spring), 7200);
+    assert_eq!(zone.offset_at(autumn - 1), 7200);
+    assert_eq!(zone.offset_at(autumn), 3600);
+    let (start, end) = zone.day_bounds(Date::new(2026, 3, 29));
+    assert_eq!(end - start, 23 * HOUR);
+    let (start, end) = zone.day_bounds(Date::new(2026, 10, 25));
+    assert_eq!(end - start, 25 * HOUR);
+}
+
+#[wasm_bindgen_test]
+fn kolkata_is_half_past_five_all_year_and_los_angeles_moves_in_march() {
+    let (from, to) = year_2026();
+    let kolkata = load("Asia/Kolkata", from, to).expect("Kolkata is known");
+    assert!(!kolkata.is_utc());
+    assert_eq!(kolkata.offset_at(from), 5 * HOUR as i32 + 1800);
+    assert_eq!(kolkata.offset_at(to - 1), 5 * HOUR as i32 + 1800);
+
+    let la = load("America/Los_Angeles", from, to).expect("LA is known");
+    let spring = Date::new(2026, 3, 8).to_unix() + 10 * HOUR;
+    assert_eq!(la.offset_at(spring - 1), -8 * HOUR as i32);
+    assert_eq!(la.offset_at(spring), -7 * HOUR as i32);
+    let now = Date::new(2026, 7, 15).to_unix() + 4 * HOUR;
+    assert_eq!(la.date(now), Date::new(2026, 7, 14));
+}
+
+#[wasm_bindgen_test]
+fn utc_is_plain_and_unknown_or_odd_names_are_refused() {
+    let (from, to) = year_2026();
+    assert!(load("UTC", from, to).expect("UTC").is_utc());
+    for bad in ["Mars/Olympus_Mons", "<b>", "", "Europe/Berlin/Extra"] {
+        assert_eq!(
+            load(bad, from, to),
+            Err(ZoneError::Unknown(bad.to_owned())),
+            "{bad}"
+        );
+    }
+}
