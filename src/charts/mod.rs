@@ -3,7 +3,6 @@
 //! chart shows; the other modules turn that into pixels or a table.
 
 pub mod axis;
-pub mod daily;
 pub mod draw;
 pub mod palette;
 pub mod scale;

@@ -18,7 +18,6 @@ pub mod people;
 pub mod price;
 pub mod range;
 pub mod route;
-pub mod series;
 pub mod spend;
 pub mod summary;
 pub mod sync_plan;

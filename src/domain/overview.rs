@@ -4,10 +4,13 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::analytics::grid::{DayGrid, Days};
+use super::analytics::source::{coverage, resolution, Source};
 use super::keys::{ApiKey, Project};
 use super::money::Usd;
 use super::price::{built_in_table, PriceTable};
 use super::usage::{BucketWidth, TokenCounts, UsageRecord};
+use super::zone::Zone;
 
 /// Counts and money of one line of the overview.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -97,6 +100,45 @@ pub fn overview_with_prices(
     from: i64,
     to: i64,
 ) -> Overview {
+    // Daily rows cover every day; hourly rows repeat recent ones.
+    let keep = |r: &UsageRecord| {
+        r.width == BucketWidth::Day && r.start_time >= from && r.start_time < to
+    };
+    overview_where(prices, projects, keys, records, keep)
+}
+
+/// The overview of the local `days` in `zone`, adding up the same rows
+/// as the analytics views (hourly rows on local days where they hold
+/// the whole range, else daily rows on UTC days), so that both show the
+/// same totals. Says whether its days are UTC days.
+pub fn overview_in_zone(
+    prices: &PriceTable,
+    projects: &[Project],
+    keys: &[ApiKey],
+    records: &[UsageRecord],
+    zone: &Zone,
+    days: Days,
+) -> (Overview, bool) {
+    let (from, to) = DayGrid::new(zone, days).span();
+    let seen =
+        coverage(records.iter().map(|r| (r.width, r.start_time)), from, to);
+    let source = Source::with(resolution(&seen, zone), zone, days);
+    let width = source.resolution().width();
+    let keep = |r: &UsageRecord| {
+        r.width == width && source.grid().index(r.start_time).is_some()
+    };
+    let table = overview_where(prices, projects, keys, records, keep);
+    (table, source.days_are_utc())
+}
+
+/// The overview of the rows `keep` accepts.
+fn overview_where(
+    prices: &PriceTable,
+    projects: &[Project],
+    keys: &[ApiKey],
+    records: &[UsageRecord],
+    keep: impl Fn(&UsageRecord) -> bool,
+) -> Overview {
     let project_names: HashMap<Scoped, &str> = projects
         .iter()
         .map(|p| ((p.connection_id.as_str(), p.id.as_str()), p.name.as_str()))
@@ -117,11 +159,7 @@ pub fn overview_with_prices(
     let mut seen_projects: HashMap<Scoped, &str> = HashMap::new();
     let mut table = Overview::default();
     for record in records {
-        // Daily rows cover every day; hourly rows repeat recent ones.
-        if record.width != BucketWidth::Day
-            || record.start_time < from
-            || record.start_time >= to
-        {
+        if !keep(record) {
             continue;
         }
         let Some(key) = record.api_key_id.as_deref() else {
@@ -197,4 +235,50 @@ pub fn overview_with_prices(
         table.total.add(extra);
     }
     table
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::analytics::{analytics, Filter, Inputs, Options};
+    use crate::domain::demo::{demo_org, stored_usage};
+    use crate::domain::time::Date;
+
+    #[test]
+    fn in_any_zone_the_overview_adds_up_what_the_analytics_add_up() {
+        let last = Date::new(2026, 3, 31);
+        let org = demo_org("c", last, 60);
+        let usage = stored_usage(&org);
+        let prices = built_in_table();
+        let inputs = Inputs {
+            records: &usage,
+            keys: &org.keys,
+            projects: &org.projects,
+            people: &[],
+            prices,
+        };
+        let now = last.to_unix() + 20 * 3600;
+        for (zone, days, utc_days) in [
+            (Zone::fixed("Asia/Kolkata", 19_800), 7, false),
+            (Zone::fixed("Asia/Kolkata", 19_800), 60, true),
+            (Zone::utc(), 30, false),
+        ] {
+            let days = Days::ending(zone.date(now), days);
+            let (table, said_utc) = overview_in_zone(
+                prices,
+                &org.projects,
+                &org.keys,
+                &usage,
+                &zone,
+                days,
+            );
+            let all = Filter::default();
+            let view =
+                analytics(&inputs, &all, &zone, days, now, &Options::default());
+            let total = view.trend.total();
+            assert_eq!(table.total.counts.total_tokens(), total.tokens);
+            assert_eq!(table.total.cost, total.cost);
+            assert_eq!(said_utc, utc_days, "{}", zone.name());
+        }
+    }
 }

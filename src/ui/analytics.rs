@@ -66,13 +66,9 @@ pub fn AnalyticsPage() -> impl IntoView {
     let state = expect_context::<AppState>();
     let data = current(state);
     let zone = move || state.zone_name.get();
-    let range = Memo::new(move |_| {
-        let span = state.span();
-        (span.from, span.to)
-    });
     let total = move || data.with(|a| a.trend.total());
     let stem = move |scope: &'static str| {
-        Signal::derive(move || file_stem(state, scope, range.get()))
+        Signal::derive(move || file_stem(state, scope))
     };
 
     let trend = Memo::new(move |_| {

@@ -11,11 +11,14 @@ use web_sys::{HtmlAnchorElement, HtmlCanvasElement, MediaQueryList};
 
 use super::download::download_text;
 use super::state::{AppState, Notice};
-use crate::charts::{daily, draw, to_svg, Chart, Palette, DARK, LIGHT};
+use crate::charts::views;
+use crate::charts::{draw, to_svg, Chart, Palette, DARK, LIGHT};
+use crate::domain::analytics::bundle::scoped_rows;
+use crate::domain::analytics::trend::daily_trend;
+use crate::domain::analytics::{Days, Filter, Inputs};
 use crate::domain::export::{Cell, Table};
-use crate::domain::series;
 
-/// Estimated cost per day of the selected organization.
+/// Estimated cost per local day of the selected organization.
 #[component]
 pub fn DailyChart() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -23,12 +26,21 @@ pub fn DailyChart() -> impl IntoView {
 
     let chart = Memo::new(move |_| {
         let span = span.get();
-        let points = state.prices.with(|prices| {
+        let zone = state.zone.get();
+        let trend = state.prices.with(|prices| {
             state.data.with(|d| {
-                series::daily_with_prices(prices, &d.usage, span.from, span.to)
+                let inputs = Inputs {
+                    records: &d.usage,
+                    keys: &d.keys,
+                    projects: &d.projects,
+                    people: &d.people,
+                    prices,
+                };
+                let rows = scoped_rows(&inputs, &Filter::default());
+                daily_trend(&rows, &zone, Days::new(span.first, span.last))
             })
         });
-        daily::chart(&points)
+        views::cost_chart(&trend, zone.name())
     });
     let suffix = Signal::derive(move || {
         span.with(|span| format!("{}-to-{}", span.first, span.last))

@@ -27,10 +27,6 @@ pub fn ComparePage() -> impl IntoView {
         sort_lines(&mut lines, by, direction);
         lines
     });
-    let range = Memo::new(move |_| {
-        let span = state.span();
-        (span.from, span.to)
-    });
     let stacked = Memo::new(move |_| {
         data.with(|a| views::stacked_chart(&a.stacked, &state.zone_name.get()))
     });
@@ -70,7 +66,7 @@ pub fn ComparePage() -> impl IntoView {
         <section class="panel" id="compare-page">
             <div class="table-head">
                 <h2>"API keys side by side"</h2>
-                <Downloads id="comparison" stem=Signal::derive(move || file_stem(state, "comparison", range.get())) table=Callback::new(move |()| lines.with_untracked(|l| comparison_table(l)))/>
+                <Downloads id="comparison" stem=Signal::derive(move || file_stem(state, "comparison")) table=Callback::new(move |()| lines.with_untracked(|l| comparison_table(l)))/>
             </div>
             <FilterBar/>
             <div class="scroll">
@@ -120,10 +116,10 @@ pub fn ComparePage() -> impl IntoView {
         <section class="panel" id="top-consumers">
             <h2>"Top consumers"</h2>
             <div class="columns">
-                <TopList id="top-keys" what="key" title="API keys" list=Signal::derive(move || data.with(|a| a.top.keys.clone())) range=range/>
-                <TopList id="top-users" what="user" title="Users" list=Signal::derive(move || data.with(|a| a.top.users.clone())) range=range/>
-                <TopList id="top-projects" what="project" title="Projects" list=Signal::derive(move || data.with(|a| a.top.projects.clone())) range=range/>
-                <TopList id="top-models" what="model" title="Models" list=Signal::derive(move || data.with(|a| a.top.models.clone())) range=range/>
+                <TopList id="top-keys" what="key" title="API keys" list=Signal::derive(move || data.with(|a| a.top.keys.clone()))/>
+                <TopList id="top-users" what="user" title="Users" list=Signal::derive(move || data.with(|a| a.top.users.clone()))/>
+                <TopList id="top-projects" what="project" title="Projects" list=Signal::derive(move || data.with(|a| a.top.projects.clone()))/>
+                <TopList id="top-models" what="model" title="Models" list=Signal::derive(move || data.with(|a| a.top.models.clone()))/>
             </div>
         </section>
     }
@@ -136,14 +132,13 @@ pub fn TopList(
     what: &'static str,
     title: &'static str,
     list: Signal<Vec<Consumer>>,
-    range: Memo<(i64, i64)>,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     view! {
         <div class="top-list">
             <div class="table-head">
                 <h3>{title}</h3>
-                <Downloads id=id stem=Signal::derive(move || file_stem(state, &format!("top-{what}s"), range.get())) table=Callback::new(move |()| list.with_untracked(|l| consumers_table(what, l)))/>
+                <Downloads id=id stem=Signal::derive(move || file_stem(state, &format!("top-{what}s"))) table=Callback::new(move |()| list.with_untracked(|l| consumers_table(what, l)))/>
             </div>
             <table id=format!("{id}-table")>
                 <thead><tr><th>{title}</th><th class="num">"Tokens"</th><th class="num">"Estimated cost"</th></tr></thead>

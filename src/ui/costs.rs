@@ -57,14 +57,14 @@ pub fn CostsPage() -> impl IntoView {
                 <div><dt>"Billed but not allocable"</dt><dd id="overall-unallocated">{move || overall().unallocated.display()}</dd></div>
                 <div><dt>"Unpriced usage"</dt><dd id="overall-unpriced">{move || { let o = overall(); if o.is_understated() { format!("{} tokens left out", tokens(o.unpriced_tokens)) } else { "none".to_owned() } }}</dd></div>
             </dl>
-            <RollupTable id="costs-keys" title="By API key" scope="cost-by-key" range=range lines=Signal::derive(move || report.with(|r| r.keys.clone()))/>
-            <RollupTable id="costs-users" title="By user" scope="cost-by-user" range=range lines=Signal::derive(move || report.with(|r| r.users.clone()))/>
-            <RollupTable id="costs-projects" title="By project" scope="cost-by-project" range=range lines=Signal::derive(move || report.with(|r| r.projects.clone()))/>
+            <RollupTable id="costs-keys" title="By API key" scope="cost-by-key" lines=Signal::derive(move || report.with(|r| r.keys.clone()))/>
+            <RollupTable id="costs-users" title="By user" scope="cost-by-user" lines=Signal::derive(move || report.with(|r| r.users.clone()))/>
+            <RollupTable id="costs-projects" title="By project" scope="cost-by-project" lines=Signal::derive(move || report.with(|r| r.projects.clone()))/>
         </section>
         <section class="panel">
             <div class="table-head">
                 <h2>"Billed against estimated, per day and project"</h2>
-                <Downloads id="reconciliation" stem=Signal::derive(move || file_stem(state, "billed-vs-estimated", range.get())) table=Callback::new(move |()| report.with_untracked(CostReport::days_table))/>
+                <Downloads id="reconciliation" stem=Signal::derive(move || file_stem(state, "billed-vs-estimated")) table=Callback::new(move |()| report.with_untracked(CostReport::days_table))/>
             </div>
             <p class="hint">"UTC days. The difference is the bill minus the estimate; the line items listed are billed charges tokens do not explain, such as tool calls, storage and models without a price."</p>
             <div class="scroll">
@@ -96,11 +96,10 @@ fn RollupTable(
     title: &'static str,
     /// Names the downloaded files.
     scope: &'static str,
-    range: Memo<(i64, i64)>,
     lines: Signal<Vec<Line>>,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let stem = Signal::derive(move || file_stem(state, scope, range.get()));
+    let stem = Signal::derive(move || file_stem(state, scope));
     let table = Callback::new(move |()| {
         lines.with_untracked(|lines| CostReport::lines_table(lines))
     });

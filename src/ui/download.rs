@@ -7,7 +7,6 @@ use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
 
 use super::state::{AppState, Notice};
 use crate::domain::export::{Bom, Table};
-use crate::domain::time::Date;
 
 /// Offers `text` as a file called `file_name`.
 pub fn download_text(
@@ -47,13 +46,10 @@ pub fn slug(text: &str) -> String {
     }
 }
 
-/// `keymeter-<organization>-<scope>-<first day>-to-<last day>`: what a
-/// downloaded file holds, in its name.
-pub fn file_stem(
-    state: AppState,
-    scope: &str,
-    (from, to): (i64, i64),
-) -> String {
+/// `keymeter-<organization>-<scope>[-<narrowing>]-<first day>-to-<last day>`:
+/// what a downloaded file holds, in its name. Days are those of the
+/// display zone; the narrowing is the filter's ids, when there is one.
+pub fn file_stem(state: AppState, scope: &str) -> String {
     let org = if state.all_selected() {
         "all-organizations".to_owned()
     } else {
@@ -67,11 +63,21 @@ pub fn file_stem(
         org.truncate(cut);
         org.trim_end_matches('-').to_owned()
     };
-    format!(
-        "keymeter-{org}-{scope}-{}-to-{}",
-        Date::from_unix(from),
-        Date::from_unix(to - 1)
-    )
+    let span = state.span();
+    let narrowing = state.narrowing.with(|n| {
+        [&n.project, &n.user, &n.key, &n.model, &n.kind]
+            .into_iter()
+            .flatten()
+            .map(|v| slug(v))
+            .collect::<Vec<_>>()
+            .join("-")
+    });
+    let scope = if narrowing.is_empty() || !state.view.get().uses_range() {
+        scope.to_owned()
+    } else {
+        format!("{scope}-{narrowing}")
+    };
+    format!("keymeter-{org}-{scope}-{}-to-{}", span.first, span.last)
 }
 
 /// CSV, CSV for Excel and JSON downloads of one table. Buttons are

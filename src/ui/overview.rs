@@ -4,11 +4,12 @@ use leptos::prelude::*;
 
 use super::download::{file_stem, Downloads};
 use super::state::AppState;
+use crate::domain::analytics::Days;
 use crate::domain::csv_export::overview_table;
 use crate::domain::export::usage_table as rows_table;
 use crate::domain::keys::visible_name;
 use crate::domain::money::group_thousands;
-use crate::domain::overview::{overview_with_prices, Overview, Totals};
+use crate::domain::overview::{overview_in_zone, Overview, Totals};
 use crate::domain::time::Date;
 
 /// One row per API key, the Unattributed row and the totals.
@@ -19,25 +20,27 @@ pub fn OverviewTable() -> impl IntoView {
         let span = state.span();
         (span.from, span.to)
     });
-    let table = Memo::new(move |_| {
-        let (from, to) = range.get();
+    let computed = Memo::new(move |_| {
+        let zone = state.zone.get();
+        let span = state.span();
+        let days = Days::new(span.first, span.last);
         state.prices.with(|prices| {
             state.data.with(|d| {
-                overview_with_prices(
+                overview_in_zone(
                     prices,
                     &d.projects,
                     &d.keys,
                     &d.usage,
-                    from,
-                    to,
+                    &zone,
+                    days,
                 )
             })
         })
     });
+    let table = Memo::new(move |_| computed.with(|c| c.0.clone()));
 
-    let stem = Signal::derive(move || file_stem(state, "keys", range.get()));
-    let usage_stem =
-        Signal::derive(move || file_stem(state, "usage-rows", range.get()));
+    let stem = Signal::derive(move || file_stem(state, "keys"));
+    let usage_stem = Signal::derive(move || file_stem(state, "usage-rows"));
     let keys_table =
         Callback::new(move |()| table.with_untracked(overview_table));
     let usage_table = Callback::new(move |()| {
@@ -49,12 +52,14 @@ pub fn OverviewTable() -> impl IntoView {
         })
     });
     let caption = move || {
-        let (from, to) = range.get();
-        format!(
-            "API keys, {} to {} (UTC days)",
-            Date::from_unix(from),
-            Date::from_unix(to - 1)
-        )
+        let span = state.span();
+        let days = if computed.with(|c| c.1) || state.zone.with(|z| z.is_utc())
+        {
+            "UTC days".to_owned()
+        } else {
+            format!("local days, {}", state.zone_name.get())
+        };
+        format!("API keys, {} to {} ({days})", span.first, span.last)
     };
 
     view! {

@@ -35,10 +35,6 @@ pub fn ScopeList(who: Who) -> impl IntoView {
             Who::Projects => a.top.projects.clone(),
         })
     });
-    let range = Memo::new(move |_| {
-        let span = state.span();
-        (span.from, span.to)
-    });
     let (id, what, title, hint) = match who {
         Who::Users => ("users", "user", "Users and service accounts", "Usage of keys owned by service accounts counts for the account; usage no one is attributed to is listed as such."),
         Who::Projects => ("projects", "project", "Projects", "Every project with usage in the range."),
@@ -57,7 +53,7 @@ pub fn ScopeList(who: Who) -> impl IntoView {
         <section class="panel" id=format!("{id}-page")>
             <div class="table-head">
                 <h2>{title}</h2>
-                <Downloads id=id stem=Signal::derive(move || file_stem(state, id, range.get())) table=Callback::new(move |()| list.with_untracked(|l| consumers_table(what, l)))/>
+                <Downloads id=id stem=Signal::derive(move || file_stem(state, id)) table=Callback::new(move |()| list.with_untracked(|l| consumers_table(what, l)))/>
             </div>
             <p class="hint">{hint}" Choose one to see its analytics."</p>
             <div class="scroll">
