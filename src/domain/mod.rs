@@ -3,6 +3,7 @@
 
 pub mod analytics;
 pub mod backup;
+pub mod budget;
 pub mod connection;
 pub mod cost;
 pub mod csv_export;

@@ -1,0 +1,109 @@
+//! Budgets, burn-rate watches and the alerts they raise.
+//!
+//! A budget caps what one scope (an API key, a project, a user, or the
+//! whole organization) may spend or use per period, in the zone the user
+//! chose for it. Alerts are records with a natural key, so evaluating the
+//! same data twice never raises the same alert twice.
+
+use serde::{Deserialize, Serialize};
+
+use super::money::Usd;
+use super::time::Date;
+
+/// Whose usage a budget or watch counts. Ids are the API's, within the
+/// budget's organization.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Scope {
+    Organization,
+    Project { id: String },
+    User { id: String },
+    Key { id: String },
+}
+
+/// How long one budget period lasts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Period {
+    Day,
+    /// Seven days starting on `first_day` (0 Monday through 6 Sunday).
+    Week { first_day: u32 },
+    /// A calendar month.
+    Month,
+    /// One fixed range, both days included.
+    Custom { first: Date, last: Date },
+}
+
+/// What a budget caps: estimated dollars or tokens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "unit", rename_all = "snake_case")]
+pub enum Limit {
+    Usd { amount: Usd },
+    Tokens { tokens: u64 },
+}
+
+/// The thresholds a new budget starts with, in percent.
+pub const DEFAULT_THRESHOLDS: [u32; 3] = [50, 80, 100];
+
+/// A budget on one scope of one organization.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Budget {
+    pub id: String,
+    pub connection_id: String,
+    pub scope: Scope,
+    pub period: Period,
+    /// The IANA zone whose days the periods follow.
+    pub zone: String,
+    pub limit: Limit,
+    /// Percentages of the limit that raise an alert, ascending.
+    pub thresholds: Vec<u32>,
+    /// A paused budget shows progress but raises no alert.
+    pub paused: bool,
+    pub created_at: i64,
+}
+
+/// A watch on how fast a scope spends: an alert when the last hour's
+/// pace is above `limit` per hour.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BurnWatch {
+    pub id: String,
+    pub connection_id: String,
+    pub scope: Scope,
+    /// Dollars or tokens per hour.
+    pub limit: Limit,
+    pub paused: bool,
+    pub created_at: i64,
+}
+
+/// What an alert is about.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AlertKind {
+    /// A budget reached one of its thresholds in one period.
+    Threshold {
+        budget_id: String,
+        /// First day of the period, which keeps periods apart.
+        period_first: Date,
+        threshold: u32,
+    },
+    /// A watched scope spent faster than its watch allows in the hour
+    /// starting at `hour` (unix seconds).
+    Burn { watch_id: String, hour: i64 },
+    /// A sync found an API key keymeter had not seen before.
+    NewKey { key_id: String },
+}
+
+/// One alert, kept in the alert centre until deleted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alert {
+    /// The natural key: one alert per budget, period and threshold, per
+    /// watch and hour, per new key.
+    pub id: String,
+    pub connection_id: String,
+    pub kind: AlertKind,
+    /// When it was raised, unix seconds.
+    pub at: i64,
+    /// What happened, in a sentence, as it was when raised.
+    pub message: String,
+    pub acknowledged: bool,
+}
