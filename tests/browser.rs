@@ -577,3 +577,91 @@ mod backup {
         drop_db(db, &name).await;
     }
 }
+
+mod budgets {
+    use super::*;
+    use keymeter::domain::budget::{
+        Alert, AlertKind, Budget, Limit, Period, Scope, DEFAULT_THRESHOLDS,
+    };
+    use keymeter::domain::money::Usd;
+
+    fn budget(id: &str, connection: &str, dollars: u128) -> Budget {
+        Budget {
+            id: id.into(),
+            connection_id: connection.into(),
+            scope: Scope::Key {
+                id: "key_demoApiServer001".into(),
+            },
+            period: Period::Month,
+            zone: "Europe/Berlin".into(),
+            // Beyond 2^53 picodollars, so the amount must survive as a
+            // BigInt rather than a rounded JS number.
+            limit: Limit::Usd(Usd(dollars * 1_000_000_000_000)),
+            thresholds: DEFAULT_THRESHOLDS.to_vec(),
+            paused: false,
+            created_at: 1,
+        }
+    }
+
+    fn alert(id: &str, connection: &str) -> Alert {
+        Alert {
+            id: id.into(),
+            connection_id: connection.into(),
+            kind: AlertKind::Threshold {
+                budget_id: "b1".into(),
+                period_first: Date::new(2026, 12, 1),
+                threshold: 80,
+            },
+            at: 2,
+            message: "api-server reached 80 %.".into(),
+            acknowledged: false,
+        }
+    }
+
+    #[wasm_bindgen_test]
+    async fn budgets_and_alerts_read_back_exactly_and_leave_with_their_organization(
+    ) {
+        let name = db_name("budgets");
+        let db = open(&name).await;
+        let big = budget("b1", "c1", 123_456_789);
+        db.put_budget(&big).await.unwrap();
+        db.put_budget(&budget("b2", "c2", 10)).await.unwrap();
+        db.put_alerts(&[alert("a1", "c1"), alert("a2", "c2")])
+            .await
+            .unwrap();
+        let mut read = db.budgets().await.unwrap();
+        read.sort_by(|a, b| a.id.cmp(&b.id));
+        assert_eq!(read[0], big);
+
+        // Acknowledging replaces the alert under the same id.
+        let mut seen = alert("a1", "c1");
+        seen.acknowledged = true;
+        db.put_alerts(std::slice::from_ref(&seen)).await.unwrap();
+        let alerts = db.alerts().await.unwrap();
+        assert_eq!(alerts.len(), 2);
+        assert!(alerts.contains(&seen));
+
+        // Clearing an organization's synced data keeps its budgets;
+        // removing the organization removes them.
+        db.delete_connection_data("c1", true).await.unwrap();
+        assert_eq!(db.budgets().await.unwrap().len(), 2);
+        db.delete_connection_data("c1", false).await.unwrap();
+        let left: Vec<String> = db
+            .budgets()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|b| b.id)
+            .collect();
+        assert_eq!(left, ["b2"]);
+        let left: Vec<String> = db
+            .alerts()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| a.id)
+            .collect();
+        assert_eq!(left, ["a2"]);
+        drop_db(db, &name).await;
+    }
+}

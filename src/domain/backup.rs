@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::budget::{Alert, Budget, BurnWatch};
 use super::connection::Connection;
 use super::cost::CostRecord;
 use super::keys::{ApiKey, Project};
@@ -21,8 +22,9 @@ use super::usage::UsageRecord;
 
 /// What the file says it is.
 pub const FORMAT: &str = "keymeter-backup";
-/// The newest version this build writes and reads.
-pub const VERSION: u32 = 1;
+/// The newest version this build writes and reads. Version 2 added
+/// budgets, burn watches and alerts; a version 1 file has none.
+pub const VERSION: u32 = 2;
 /// More records than any real organization holds: a file beyond it is
 /// refused rather than allowed to exhaust the tab's memory.
 pub const MAX_RECORDS: usize = 5_000_000;
@@ -43,6 +45,9 @@ pub struct Backup {
     pub positions: Vec<SyncPosition>,
     pub prices: Vec<PriceEntry>,
     pub settings: Vec<Setting>,
+    pub budgets: Vec<Budget>,
+    pub watches: Vec<BurnWatch>,
+    pub alerts: Vec<Alert>,
 }
 
 /// A named setting (the selected organization, the range, ...).
@@ -134,6 +139,9 @@ impl Backup {
             .prices
             .sort_by(|a, b| (&a.model, a.from).cmp(&(&b.model, b.from)));
         parts.settings.sort_by(|a, b| a.name.cmp(&b.name));
+        parts.budgets.sort_by(|a, b| a.id.cmp(&b.id));
+        parts.watches.sort_by(|a, b| a.id.cmp(&b.id));
+        parts.alerts.sort_by(|a, b| a.id.cmp(&b.id));
         Backup {
             format: FORMAT.to_owned(),
             version: VERSION,
@@ -158,6 +166,9 @@ impl Backup {
             + self.positions.len()
             + self.prices.len()
             + self.settings.len()
+            + self.budgets.len()
+            + self.watches.len()
+            + self.alerts.len()
     }
 }
 
@@ -213,9 +224,23 @@ pub fn parse_backup(text: &str) -> Result<Backup, BackupError> {
         positions: records(section("positions")?)?,
         prices: records(section("prices")?)?,
         settings: records(section("settings")?)?,
+        budgets: since_v2(version, section("budgets"))?,
+        watches: since_v2(version, section("watches"))?,
+        alerts: since_v2(version, section("alerts"))?,
     };
     check_owners(&backup)?;
     Ok(Backup::new(created_at, backup))
+}
+
+/// A section version 2 added: required from then on, empty before.
+fn since_v2<T: DeserializeOwned>(
+    version: u32,
+    section: Result<(&'static str, Vec<Value>), BackupError>,
+) -> Result<Vec<T>, BackupError> {
+    match section {
+        Err(BackupError::MissingSection(_)) if version < 2 => Ok(Vec::new()),
+        other => records(other?),
+    }
 }
 
 /// Decodes one section record by record, naming the first bad one.
@@ -240,7 +265,7 @@ fn check_owners(backup: &Backup) -> Result<(), BackupError> {
     let ids: std::collections::HashSet<&str> =
         backup.connections.iter().map(|c| c.id.as_str()).collect();
     let known = |id: &str| ids.contains(id);
-    let sections: [(&'static str, bool); 6] = [
+    let sections: [(&'static str, bool); 9] = [
         (
             "projects",
             backup.projects.iter().all(|r| known(&r.connection_id)),
@@ -262,6 +287,18 @@ fn check_owners(backup: &Backup) -> Result<(), BackupError> {
             "positions",
             backup.positions.iter().all(|r| known(&r.connection_id)),
         ),
+        (
+            "budgets",
+            backup.budgets.iter().all(|r| known(&r.connection_id)),
+        ),
+        (
+            "watches",
+            backup.watches.iter().all(|r| known(&r.connection_id)),
+        ),
+        (
+            "alerts",
+            backup.alerts.iter().all(|r| known(&r.connection_id)),
+        ),
     ];
     match sections.into_iter().find(|(_, fine)| !fine) {
         Some((name, _)) => Err(BackupError::Orphans(name)),
@@ -272,6 +309,7 @@ fn check_owners(backup: &Backup) -> Result<(), BackupError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::budget::{AlertKind, Limit, Period, Scope};
     use crate::domain::connection::Sealed;
     use crate::domain::demo::demo_org;
     use crate::domain::time::Date;
@@ -308,8 +346,33 @@ mod tests {
                     complete_to: 1_775_000_000,
                 }],
                 settings: vec![Setting {
-                    name: "range_days".into(),
-                    value: "30".into(),
+                    name: "range".into(),
+                    value: "30d".into(),
+                }],
+                budgets: vec![Budget {
+                    id: "b1".into(),
+                    connection_id: "c1".into(),
+                    scope: Scope::Key {
+                        id: "key_demoApiServer001".into(),
+                    },
+                    period: Period::Week { first_day: 6 },
+                    zone: "Asia/Kolkata".into(),
+                    limit: Limit::Usd(crate::domain::money::Usd(
+                        50_000_000_000_000,
+                    )),
+                    thresholds: vec![50, 80, 100],
+                    paused: false,
+                    created_at: 1,
+                }],
+                alerts: vec![Alert {
+                    id: "a1".into(),
+                    connection_id: "c1".into(),
+                    kind: AlertKind::NewKey {
+                        key_id: "key_demoUnused000009".into(),
+                    },
+                    at: 2,
+                    message: "A new API key appeared.".into(),
+                    acknowledged: true,
                 }],
                 ..Backup::default()
             },
@@ -357,9 +420,25 @@ mod tests {
             Err(BackupError::Foreign)
         );
         assert_eq!(
-            with(&|v| v["version"] = 2.into()),
-            Err(BackupError::TooNew(2))
+            with(&|v| v["version"] = (VERSION + 1).into()),
+            Err(BackupError::TooNew(VERSION + 1))
         );
+        assert_eq!(
+            with(&|v| {
+                v.as_object_mut().unwrap().remove("alerts");
+            }),
+            Err(BackupError::MissingSection("alerts"))
+        );
+        // A version 1 file predates budgets and alerts: it restores
+        // without those sections.
+        let old = with(&|v| {
+            v["version"] = 1.into();
+            for section in ["budgets", "watches", "alerts"] {
+                v.as_object_mut().unwrap().remove(section);
+            }
+        })
+        .expect("a version 1 backup restores");
+        assert!(old.budgets.is_empty() && old.alerts.is_empty());
         assert_eq!(
             with(&|v| v["version"] = "one".into()),
             Err(BackupError::BadVersion)
@@ -381,6 +460,12 @@ mod tests {
                 })
             ),
             "{damaged:?}"
+        );
+        let mut stray = value.clone();
+        stray["alerts"][0]["connection_id"] = "elsewhere".into();
+        assert_eq!(
+            parse_backup(&stray.to_string()),
+            Err(BackupError::Orphans("alerts"))
         );
         value["connections"] = Value::Array(Vec::new());
         assert_eq!(

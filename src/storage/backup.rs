@@ -9,8 +9,8 @@ use wasm_bindgen::JsValue;
 use super::prices::entry_key;
 use super::repo::{from_js, to_js, Stored};
 use super::schema::{
-    API_KEYS, CONNECTIONS, COSTS, PEOPLE, PRICES, PROJECTS, SETTINGS,
-    SYNC_STATE, USAGE,
+    ALERTS, API_KEYS, BUDGETS, CONNECTIONS, COSTS, PEOPLE, PRICES, PROJECTS,
+    SETTINGS, SYNC_STATE, USAGE, WATCHES,
 };
 use super::{Db, StorageError};
 use crate::domain::backup::{Backup, RestoreMode, Setting};
@@ -18,7 +18,7 @@ use crate::domain::connection::Connection;
 use crate::domain::keys::scoped_id;
 
 /// Every store, in the order a backup lists them.
-const ALL: [&str; 9] = [
+const ALL: [&str; 12] = [
     CONNECTIONS,
     PROJECTS,
     API_KEYS,
@@ -28,6 +28,9 @@ const ALL: [&str; 9] = [
     SYNC_STATE,
     PRICES,
     SETTINGS,
+    BUDGETS,
+    WATCHES,
+    ALERTS,
 ];
 
 fn unwrap_all<T: DeserializeOwned>(
@@ -88,6 +91,9 @@ impl Db {
             positions: unwrap_all(all(SYNC_STATE).await?)?,
             prices: unwrap_all(all(PRICES).await?)?,
             settings,
+            budgets: unwrap_all(all(BUDGETS).await?)?,
+            watches: unwrap_all(all(WATCHES).await?)?,
+            alerts: unwrap_all(all(ALERTS).await?)?,
             ..Backup::default()
         })
     }
@@ -157,6 +163,15 @@ impl Db {
         }
         for s in &backup.settings {
             rows.push((SETTINGS, to_js(s)?));
+        }
+        for b in &backup.budgets {
+            rows.push((BUDGETS, wrap(b.id.clone(), None, b)?));
+        }
+        for w in &backup.watches {
+            rows.push((WATCHES, wrap(w.id.clone(), None, w)?));
+        }
+        for a in &backup.alerts {
+            rows.push((ALERTS, wrap(a.id.clone(), None, a)?));
         }
         for name in ALL {
             let mine = rows

@@ -2,6 +2,7 @@
 //! load keymeter's records. The database is opened once and shared.
 
 mod backup;
+mod budgets;
 mod error;
 mod imported;
 mod prices;

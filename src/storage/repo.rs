@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
 use super::schema::{
-    API_KEYS, BY_CONNECTION, CONNECTIONS, COSTS, PEOPLE, PROJECTS, SETTINGS,
-    SYNC_STATE, USAGE,
+    ALERTS, API_KEYS, BUDGETS, BY_CONNECTION, CONNECTIONS, COSTS, PEOPLE,
+    PROJECTS, SETTINGS, SYNC_STATE, USAGE, WATCHES,
 };
 use super::{Db, StorageError};
 use crate::domain::connection::Connection;
@@ -287,7 +287,13 @@ impl Db {
         connection_id: &str,
         keep_connection: bool,
     ) -> Result<(), StorageError> {
-        let data = [PROJECTS, API_KEYS, USAGE, COSTS, PEOPLE, SYNC_STATE];
+        // Budgets and alerts are the user's own; they go only with the
+        // organization itself.
+        let mut data =
+            vec![PROJECTS, API_KEYS, USAGE, COSTS, PEOPLE, SYNC_STATE];
+        if !keep_connection {
+            data.extend([BUDGETS, WATCHES, ALERTS]);
+        }
         let stores = [
             CONNECTIONS,
             PROJECTS,
@@ -296,6 +302,9 @@ impl Db {
             COSTS,
             PEOPLE,
             SYNC_STATE,
+            BUDGETS,
+            WATCHES,
+            ALERTS,
         ];
         let tx = self
             .rexie()

@@ -5,11 +5,12 @@
 //! Version 2: costs (billed), people (users and service accounts),
 //! sync_state (how far each stream of each connection is complete).
 //! Version 3: prices (the user's imported and edited price entries).
+//! Version 4: budgets, watches (burn-rate watches) and alerts.
 
 use rexie::{Index, ObjectStore, Rexie};
 
 /// The current schema version.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 
 pub const CONNECTIONS: &str = "connections";
 pub const PROJECTS: &str = "projects";
@@ -20,6 +21,9 @@ pub const COSTS: &str = "costs";
 pub const PEOPLE: &str = "people";
 pub const SYNC_STATE: &str = "sync_state";
 pub const PRICES: &str = "prices";
+pub const BUDGETS: &str = "budgets";
+pub const WATCHES: &str = "watches";
+pub const ALERTS: &str = "alerts";
 
 /// Index of per-connection stores on their connection id.
 pub const BY_CONNECTION: &str = "by_connection";
@@ -66,6 +70,21 @@ pub async fn open(name: &str) -> rexie::Result<Rexie> {
                 .add_index(by_connection()),
         )
         .add_object_store(ObjectStore::new(PRICES).key_path("key"))
+        .add_object_store(
+            ObjectStore::new(BUDGETS)
+                .key_path("key")
+                .add_index(by_connection()),
+        )
+        .add_object_store(
+            ObjectStore::new(WATCHES)
+                .key_path("key")
+                .add_index(by_connection()),
+        )
+        .add_object_store(
+            ObjectStore::new(ALERTS)
+                .key_path("key")
+                .add_index(by_connection()),
+        )
         .build()
         .await
 }

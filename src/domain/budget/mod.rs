@@ -34,12 +34,14 @@ pub enum Period {
     Custom { first: Date, last: Date },
 }
 
-/// What a budget caps: estimated dollars or tokens.
+/// What a budget caps: estimated dollars or tokens. Externally tagged
+/// (`{"usd": 50000000000000}`), since serde cannot buffer the 128-bit
+/// amount an internally tagged enum would need.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "unit", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Limit {
-    Usd { amount: Usd },
-    Tokens { tokens: u64 },
+    Usd(Usd),
+    Tokens(u64),
 }
 
 /// The thresholds a new budget starts with, in percent.
