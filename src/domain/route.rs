@@ -18,13 +18,15 @@ pub enum View {
     Projects,
     Keys,
     Costs,
+    Budgets,
+    Alerts,
     Prices,
     Backup,
     Organization,
 }
 
 impl View {
-    pub const ALL: [View; 10] = [
+    pub const ALL: [View; 12] = [
         View::Overview,
         View::Analytics,
         View::Compare,
@@ -32,6 +34,8 @@ impl View {
         View::Projects,
         View::Keys,
         View::Costs,
+        View::Budgets,
+        View::Alerts,
         View::Prices,
         View::Backup,
         View::Organization,
@@ -47,6 +51,8 @@ impl View {
             View::Projects => "projects",
             View::Keys => "keys",
             View::Costs => "costs",
+            View::Budgets => "budgets",
+            View::Alerts => "alerts",
             View::Prices => "prices",
             View::Backup => "backup",
             View::Organization => "organization",

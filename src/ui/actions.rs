@@ -9,7 +9,7 @@ use crate::api::endpoints;
 use crate::api::ApiError;
 use crate::domain::connection::Connection;
 use crate::domain::demo::{demo_org, stored_usage, DEMO_CONNECTION, DEMO_DAYS};
-use crate::domain::keys::{check_key_text, OwnerKind};
+use crate::domain::keys::{check_key_text, ApiKey, OwnerKind};
 use crate::domain::people::Person;
 use crate::domain::price::PriceTable;
 use crate::domain::range::RangeChoice;
@@ -91,6 +91,8 @@ pub async fn reload(state: AppState) {
             if let Some(id) = selected {
                 select(state, id).await;
             }
+            super::alert_actions::load(state).await;
+            super::alert_actions::evaluate_all(state).await;
         }
         Err(error) => report(state, error),
     }
@@ -239,6 +241,13 @@ pub async fn run_sync(state: AppState) {
     let tracker = sync::Tracker::new(move |text| {
         state.progress.set(Some(format!("{label}: {text}")));
     });
+    let keys_before: Vec<ApiKey> = state.data.with_untracked(|d| {
+        d.keys
+            .iter()
+            .filter(|k| k.connection_id == connection.id)
+            .cloned()
+            .collect()
+    });
     let result = sync::run(&db, &client, &connection, now(), tracker).await;
     state.cancel.set_value(None);
     let notice = match result {
@@ -273,6 +282,8 @@ pub async fn run_sync(state: AppState) {
     if state.selected.get_untracked().as_deref() == Some(&connection.id) {
         select(state, connection.id.clone()).await;
     }
+    super::alert_actions::evaluate(state, &connection.id, Some(keys_before))
+        .await;
     // Said last, so that "finished" means the page shows the new data.
     state.progress.set(None);
     state.notice.set(Some(notice));

@@ -4,8 +4,10 @@
 use leptos::prelude::*;
 
 use super::actions;
+use super::alerts::{AlertBanner, AlertCentre};
 use super::analytics::AnalyticsPage;
 use super::backup::BackupPanel;
+use super::budgets::BudgetsPage;
 use super::chart::DailyChart;
 use super::compare::ComparePage;
 use super::connect::ConnectForm;
@@ -39,6 +41,7 @@ pub fn App() -> impl IntoView {
         </header>
         <main data-loaded=move || state.loaded.get()>
             <NoticeBar/>
+            <AlertBanner/>
             <Show when=move || state.adding.get()>
                 <ConnectForm/>
             </Show>
@@ -54,6 +57,8 @@ pub fn App() -> impl IntoView {
                     View::Overview => view! { <DailyChart/><OverviewTable/><Summaries/> }.into_any(),
                     View::Keys => view! { <KeysPage/> }.into_any(),
                     View::Costs => view! { <CostsPage/> }.into_any(),
+                    View::Budgets => view! { <BudgetsPage/> }.into_any(),
+                    View::Alerts => view! { <AlertCentre/> }.into_any(),
                     View::Prices => view! { <PricesPage/> }.into_any(),
                     View::Backup => view! { <ImportPanel/><BackupPanel/> }.into_any(),
                     View::Organization => view! { <OrganizationPage/> }.into_any(),
@@ -85,6 +90,8 @@ fn Tabs() -> impl IntoView {
             {tab(View::Projects, "tab-projects", "Projects")}
             {tab(View::Keys, "tab-keys", "API keys")}
             {tab(View::Costs, "tab-costs", "Costs")}
+            {tab(View::Budgets, "tab-budgets", "Budgets")}
+            {tab(View::Alerts, "tab-alerts", "Alerts")}
             {tab(View::Prices, "tab-prices", "Prices")}
             {tab(View::Backup, "tab-backup", "Import and backup")}
             <Show when=move || !state.all_selected()>

@@ -2,9 +2,13 @@
 //! what the action modules do; no figure is computed here.
 
 mod actions;
+mod alert_actions;
+mod alert_check;
+mod alerts;
 mod analytics;
 mod app;
 mod backup;
+mod budgets;
 mod chart;
 mod compare;
 mod connect;
@@ -16,6 +20,8 @@ mod filter_bar;
 mod import;
 mod keys;
 mod monitor;
+mod notify;
+mod notify_button;
 mod organization;
 mod overview;
 mod people;

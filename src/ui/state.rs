@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 
 use crate::api::client::CancelToken;
+use crate::domain::budget::{Alert, Budget, BurnWatch};
 use crate::domain::connection::Connection;
 use crate::domain::price::PriceTable;
 use crate::domain::range::{RangeChoice, Span};
@@ -87,6 +88,10 @@ pub struct AppState {
     pub zone: Memo<Zone>,
     /// What the analytics views are narrowed to.
     pub narrowing: RwSignal<Narrowing>,
+    /// Every organization's budgets, burn watches and alerts.
+    pub budgets: RwSignal<Vec<Budget>>,
+    pub watches: RwSignal<Vec<BurnWatch>>,
+    pub alerts: RwSignal<Vec<Alert>>,
     /// Monitor mode: minutes between automatic syncs, 0 for off.
     pub refresh_minutes: RwSignal<u32>,
     /// Whether the add-organization form is open.
@@ -114,6 +119,9 @@ impl AppState {
             zone_name,
             zone: Memo::new(move |_| zone_rules(zone_name, notice)),
             narrowing: RwSignal::new(Narrowing::default()),
+            budgets: RwSignal::new(Vec::new()),
+            watches: RwSignal::new(Vec::new()),
+            alerts: RwSignal::new(Vec::new()),
             refresh_minutes: RwSignal::new(0),
             adding: RwSignal::new(false),
             view: RwSignal::new(View::Overview),

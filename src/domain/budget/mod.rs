@@ -4,11 +4,29 @@
 //! whole organization) may spend or use per period, in the zone the user
 //! chose for it. Alerts are records with a natural key, so evaluating the
 //! same data twice never raises the same alert twice.
+//!
+//! `period` finds a budget's current days, `progress` adds up what its
+//! scope spent in them, `evaluate` turns progress, burn rates and key
+//! listings into alerts, `form` reads what a user types, and `label`
+//! names scopes, limits and periods for people.
+
+pub mod amount;
+pub mod evaluate;
+pub mod form;
+pub mod label;
+pub mod period;
+pub mod progress;
+
+#[cfg(test)]
+mod fixtures;
 
 use serde::{Deserialize, Serialize};
 
+use super::analytics::rows::Row;
+use super::analytics::Filter;
 use super::money::Usd;
 use super::time::Date;
+use amount::Amount;
 
 /// Whose usage a budget or watch counts. Ids are the API's, within the
 /// budget's organization.
@@ -21,17 +39,54 @@ pub enum Scope {
     Key { id: String },
 }
 
+impl Scope {
+    /// The usage rows of this scope in organization `connection_id`.
+    /// Model and kind stay open: a budget counts all of a scope's usage.
+    pub fn filter(&self, connection_id: &str) -> Filter {
+        let mut filter = Filter {
+            connection: Some(connection_id.to_owned()),
+            ..Filter::default()
+        };
+        match self {
+            Scope::Organization => {}
+            Scope::Project { id } => filter.project = Some(id.clone()),
+            Scope::User { id } => filter.user = Some(id.clone()),
+            Scope::Key { id } => filter.key = Some(id.clone()),
+        }
+        filter
+    }
+
+    /// The rows of this scope in organization `connection_id` among
+    /// `rows`, whatever keys the user tracks.
+    pub fn rows<'a>(
+        &self,
+        connection_id: &str,
+        rows: &[Row<'a>],
+    ) -> Vec<Row<'a>> {
+        let filter = self.filter(connection_id);
+        rows.iter()
+            .filter(|row| filter.matches(row.record()))
+            .copied()
+            .collect()
+    }
+}
+
 /// How long one budget period lasts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Period {
     Day,
     /// Seven days starting on `first_day` (0 Monday through 6 Sunday).
-    Week { first_day: u32 },
+    Week {
+        first_day: u32,
+    },
     /// A calendar month.
     Month,
     /// One fixed range, both days included.
-    Custom { first: Date, last: Date },
+    Custom {
+        first: Date,
+        last: Date,
+    },
 }
 
 /// What a budget caps: estimated dollars or tokens. Externally tagged
@@ -42,6 +97,16 @@ pub enum Period {
 pub enum Limit {
     Usd(Usd),
     Tokens(u64),
+}
+
+impl Limit {
+    /// The limit as an amount of its unit, to compare spending with.
+    pub fn amount(self) -> Amount {
+        match self {
+            Limit::Usd(amount) => Amount::Usd(amount),
+            Limit::Tokens(tokens) => Amount::Tokens(tokens),
+        }
+    }
 }
 
 /// The thresholds a new budget starts with, in percent.
