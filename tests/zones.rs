@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use keymeter::domain::time::Date;
-use keymeter::ui::zone::{load, ZoneError};
+use keymeter::ui::zone::{canonical, load, ZoneError};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -60,4 +60,17 @@ fn utc_is_plain_and_unknown_or_odd_names_are_refused() {
             "{bad}"
         );
     }
+}
+
+#[wasm_bindgen_test]
+fn names_keep_their_usual_spelling_whatever_the_letter_case_typed() {
+    assert_eq!(canonical("Asia/Kolkata").as_deref(), Ok("Asia/Kolkata"));
+    assert_eq!(canonical(" asia/kolkata ").as_deref(), Ok("Asia/Kolkata"));
+    assert_eq!(canonical("europe/berlin").as_deref(), Ok("Europe/Berlin"));
+    assert_eq!(
+        canonical("america/los_angeles").as_deref(),
+        Ok("America/Los_Angeles")
+    );
+    assert_eq!(canonical("UTC").as_deref(), Ok("UTC"));
+    assert!(canonical("Mars/Base").is_err());
 }

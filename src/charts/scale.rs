@@ -32,7 +32,18 @@ pub fn value_range(chart: &Chart, bars: (f64, f64)) -> Range<f64> {
     if !(span.is_finite() && span > 0.0) {
         return 0.0..1.0;
     }
-    let top = if hi > 0.0 { hi + span * 0.1 } else { hi };
+    // A legend sits in the upper left, one line per item: leave room
+    // above the data for it so it never hides a bar.
+    let legend = if chart.named_items() > 1 {
+        0.08 * chart.named_items() as f64
+    } else {
+        0.0
+    };
+    let top = if hi > 0.0 {
+        hi + span * (0.1 + legend)
+    } else {
+        hi
+    };
     let bottom = if lo < 0.0 { lo - span * 0.05 } else { lo };
     bottom..top
 }

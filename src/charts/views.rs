@@ -60,22 +60,22 @@ pub fn cost_chart(trend: &Trend, zone: &str) -> Chart {
     }
 }
 
-/// Average tokens and requests in each local hour of the day.
+/// Average tokens in each local hour of the day (requests, on another
+/// scale, are in the pattern's table download).
 pub fn pattern_chart(pattern: &Pattern, zone: &str) -> Chart {
     let hours = 0..pattern.hours.len();
     Chart {
         title: "Average tokens in each hour of the day".to_owned(),
         x_axis: format!("Hour ({zone})"),
         y_axis: "tokens per day".to_owned(),
-        categories: hours.clone().map(|h| format!("{h:02}")).collect(),
+        categories: (0..pattern.hours.len())
+            .map(|h| format!("{h:02}"))
+            .collect(),
         bars: vec![Series::new(
             "Tokens",
-            hours.clone().map(|h| pattern.tokens_per_day(h)).collect(),
+            hours.map(|h| pattern.tokens_per_day(h)).collect(),
         )],
-        lines: vec![Series::new(
-            "Requests",
-            hours.map(|h| pattern.requests_per_day(h)).collect(),
-        )],
+        lines: Vec::new(),
         reference: None,
     }
 }

@@ -148,13 +148,11 @@ impl Table {
     }
 }
 
-/// Stored usage rows whose bucket starts in `[from, to)`, every field,
-/// oldest first; times in UTC ISO 8601, and the start again in the
-/// display `zone`. Estimated cost at `prices`.
+/// Usage `rows`, every field, oldest first; times in UTC ISO 8601, and
+/// the start again in the display `zone`. Estimated cost at `prices`.
 pub fn usage_table(
     prices: &PriceTable,
-    records: &[UsageRecord],
-    (from, to): (i64, i64),
+    rows: &[&UsageRecord],
     zone: &Zone,
 ) -> Table {
     let mut table = Table::new(&[
@@ -184,10 +182,7 @@ pub fn usage_table(
         "calls",
         "estimated_cost_usd",
     ]);
-    let mut rows: Vec<&UsageRecord> = records
-        .iter()
-        .filter(|r| r.start_time >= from && r.start_time < to)
-        .collect();
+    let mut rows = rows.to_vec();
     rows.sort_by_cached_key(|r| (r.start_time, r.natural_key()));
     let text =
         |value: &Option<String>| Cell::from(value.clone().unwrap_or_default());
@@ -276,10 +271,14 @@ mod tests {
         let org = demo_org("c", Date::new(2026, 3, 31), 5);
         let from = Date::new(2026, 3, 29).to_unix();
         let to = from + DAY;
+        let rows: Vec<&UsageRecord> = org
+            .usage
+            .iter()
+            .filter(|r| r.start_time >= from && r.start_time < to)
+            .collect();
         let table = usage_table(
             &PriceTable::built_in(),
-            &org.usage,
-            (from, to),
+            &rows,
             &crate::domain::zone::Zone::fixed("Asia/Kolkata", 19_800),
         );
         let wanted = org

@@ -107,10 +107,32 @@ pub fn overview_with_prices(
     overview_where(prices, projects, keys, records, keep)
 }
 
-/// The overview of the local `days` in `zone`, adding up the same rows
-/// as the analytics views (hourly rows on local days where they hold
-/// the whole range, else daily rows on UTC days), so that both show the
-/// same totals. Says whether its days are UTC days.
+/// The rows a view of the local `days` in `zone` adds up, the same ones
+/// as the analytics views: hourly rows on local days where they hold the
+/// whole range, else daily rows on UTC days. Says whether its days are
+/// UTC days.
+pub fn counted_rows<'a>(
+    records: &'a [UsageRecord],
+    zone: &Zone,
+    days: Days,
+) -> (Vec<&'a UsageRecord>, bool) {
+    let (from, to) = DayGrid::new(zone, days).span();
+    let seen =
+        coverage(records.iter().map(|r| (r.width, r.start_time)), from, to);
+    let source = Source::with(resolution(&seen, zone), zone, days);
+    let width = source.resolution().width();
+    let rows = records
+        .iter()
+        .filter(|r| {
+            r.width == width && source.grid().index(r.start_time).is_some()
+        })
+        .collect();
+    (rows, source.days_are_utc())
+}
+
+/// The overview of the local `days` in `zone`, from `counted_rows`, so
+/// that it shows the analytics' totals. Says whether its days are UTC
+/// days.
 pub fn overview_in_zone(
     prices: &PriceTable,
     projects: &[Project],
@@ -119,24 +141,17 @@ pub fn overview_in_zone(
     zone: &Zone,
     days: Days,
 ) -> (Overview, bool) {
-    let (from, to) = DayGrid::new(zone, days).span();
-    let seen =
-        coverage(records.iter().map(|r| (r.width, r.start_time)), from, to);
-    let source = Source::with(resolution(&seen, zone), zone, days);
-    let width = source.resolution().width();
-    let keep = |r: &UsageRecord| {
-        r.width == width && source.grid().index(r.start_time).is_some()
-    };
-    let table = overview_where(prices, projects, keys, records, keep);
-    (table, source.days_are_utc())
+    let (rows, utc_days) = counted_rows(records, zone, days);
+    let table = overview_where(prices, projects, keys, rows, |_| true);
+    (table, utc_days)
 }
 
 /// The overview of the rows `keep` accepts.
-fn overview_where(
+fn overview_where<'a>(
     prices: &PriceTable,
     projects: &[Project],
     keys: &[ApiKey],
-    records: &[UsageRecord],
+    records: impl IntoIterator<Item = &'a UsageRecord>,
     keep: impl Fn(&UsageRecord) -> bool,
 ) -> Overview {
     let project_names: HashMap<Scoped, &str> = projects
@@ -248,7 +263,8 @@ mod tests {
     fn in_any_zone_the_overview_adds_up_what_the_analytics_add_up() {
         let last = Date::new(2026, 3, 31);
         let org = demo_org("c", last, 60);
-        let usage = stored_usage(&org);
+        let now = last.to_unix() + 20 * 3600;
+        let usage = stored_usage(&org, now);
         let prices = built_in_table();
         let inputs = Inputs {
             records: &usage,
@@ -257,7 +273,6 @@ mod tests {
             people: &[],
             prices,
         };
-        let now = last.to_unix() + 20 * 3600;
         for (zone, days, utc_days) in [
             (Zone::fixed("Asia/Kolkata", 19_800), 7, false),
             (Zone::fixed("Asia/Kolkata", 19_800), 60, true),

@@ -70,6 +70,13 @@ impl Span {
         }
     }
 
+    /// The same dates as UTC days: `[start, end)` for data that exists
+    /// only per UTC day, such as billed costs, which cannot be split into
+    /// the hours of another zone.
+    pub fn utc_days(&self) -> (i64, i64) {
+        (self.first.to_unix(), self.last.add_days(1).to_unix())
+    }
+
     /// How many local days the span covers.
     pub fn days(&self) -> i64 {
         self.first.days_until(self.last) + 1
@@ -164,6 +171,9 @@ mod tests {
         assert_eq!(span.first, Date::new(2026, 7, 14));
         assert_eq!(span.from, Date::new(2026, 7, 14).to_unix() + 7 * HOUR);
         assert_eq!(span.to - span.from, 24 * HOUR);
+        let (from, to) = span.utc_days();
+        assert_eq!(from, Date::new(2026, 7, 14).to_unix());
+        assert_eq!(to - from, 24 * HOUR);
         // The 02:00Z bucket of the 15th starts inside local today.
         let bucket = Date::new(2026, 7, 15).to_unix() + 2 * HOUR;
         assert!((span.from..span.to).contains(&bucket));

@@ -5,6 +5,7 @@
 //! Only ids go in the URL, never a secret.
 
 use super::range::RangeChoice;
+use super::usage::UsageKind;
 use super::zone::plausible_name;
 
 /// The views of the page.
@@ -63,7 +64,13 @@ impl View {
         View::ALL.into_iter().find(|v| v.slug() == slug)
     }
 
-    /// Whether the range picker and the filters change this view.
+    /// Whether the filters (project, user, key, model, kind) narrow this
+    /// view.
+    pub fn uses_filters(self) -> bool {
+        matches!(self, View::Analytics | View::Compare)
+    }
+
+    /// Whether the range picker changes this view.
     pub fn uses_range(self) -> bool {
         matches!(
             self,
@@ -127,7 +134,9 @@ impl Route {
                 "user" => n.user = Some(value),
                 "key" => n.key = Some(value),
                 "model" => n.model = Some(value),
-                "kind" => n.kind = Some(value),
+                "kind" if UsageKind::from_path(&value).is_some() => {
+                    n.kind = Some(value)
+                }
                 "range" => route.range = RangeChoice::parse(&value),
                 "zone" if plausible_name(&value) => route.zone = Some(value),
                 _ => {}
@@ -253,6 +262,11 @@ mod tests {
         assert_eq!(route.narrowing.key, None);
         assert_eq!(route.narrowing.user, None);
         assert_eq!(route.org.as_deref(), Some("a"));
+        assert_eq!(Route::parse("?kind=bogus").narrowing.kind, None);
+        assert_eq!(
+            Route::parse("?kind=embeddings").narrowing.kind.as_deref(),
+            Some("embeddings")
+        );
         assert_eq!(Route::parse("?zone=UTC").zone.as_deref(), Some("UTC"));
         assert_eq!(Route::parse("?range=7d").range, Some(RangeChoice::Days(7)));
         assert_eq!(

@@ -64,7 +64,10 @@ pub async fn reload(state: AppState) {
             state.range.set(range);
         }
         if let Some(zone) = db.setting(ZONE).await? {
-            state.zone_name.set(zone);
+            // A zone the browser no longer knows falls back to UTC.
+            if let Ok(zone) = super::zone::canonical(&zone) {
+                state.zone_name.set(zone);
+            }
         }
         // A link's own range and zone win over the remembered ones.
         super::url::apply(state, &super::url::current());
@@ -74,8 +77,18 @@ pub async fn reload(state: AppState) {
     };
     match loaded.await {
         Ok((connections, remembered)) => {
-            let selected = super::url::current()
-                .org
+            let linked = super::url::current().org;
+            if let Some(id) = linked.as_ref().filter(|id| {
+                *id != ALL && !connections.iter().any(|c| &c.id == *id)
+            }) {
+                let text = if id == DEMO_CONNECTION {
+                    "This link shows the demo organization, which this browser has not loaded yet: press \"Load the demo organization\" to see it.".to_owned()
+                } else {
+                    "This link is for an organization this browser does not have. Add it (or restore a backup that holds it) to see the view.".to_owned()
+                };
+                state.notice.set(Some(Notice::info(text)));
+            }
+            let selected = linked
                 .filter(|id| {
                     (id == ALL && connections.len() > 1)
                         || connections.iter().any(|c| &c.id == id)
@@ -299,7 +312,7 @@ pub async fn choose_refresh(state: AppState, minutes: u32) {
 pub async fn load_demo(state: AppState) {
     let Some(db) = state.db() else { return };
     let org = demo_org(DEMO_CONNECTION, Date::from_unix(now()), DEMO_DAYS);
-    let usage = stored_usage(&org);
+    let usage = stored_usage(&org, now());
     let mut buckets: Vec<String> =
         usage.iter().map(|r| r.bucket_key()).collect();
     buckets.sort();
@@ -352,14 +365,26 @@ pub async fn load_demo(state: AppState) {
     select(state, DEMO_CONNECTION.to_owned()).await;
 }
 
+/// Clears a complaint about an earlier choice once a good one is made.
+fn clear_error(state: AppState) {
+    if state
+        .notice
+        .with_untracked(|n| n.as_ref().is_some_and(|n| n.error))
+    {
+        state.notice.set(None);
+    }
+}
+
 /// Chooses the range the views show, and remembers it.
 pub async fn choose_range(state: AppState, range: RangeChoice) {
+    clear_error(state);
     state.range.set(range);
     remember(state, RANGE, &range.param()).await;
 }
 
 /// Chooses the display zone, and remembers it.
 pub async fn choose_zone(state: AppState, name: String) {
+    clear_error(state);
     remember(state, ZONE, &name).await;
     state.zone_name.set(name);
 }

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use super::budgets::{scope_of_narrowing, ScopeBudgets};
 use super::chart::ChartView;
 use super::download::{file_stem, Downloads};
 use super::filter_bar::{filter_of, FilterBar};
@@ -12,6 +13,7 @@ use crate::charts::views;
 use crate::domain::analytics::tables::{models_table, pattern_table};
 use crate::domain::analytics::tally::Tally;
 use crate::domain::analytics::{analytics, Analytics, Days, Inputs, Options};
+use crate::domain::budget::{Limit, Period, Scope};
 use crate::domain::money::{group_thousands, Usd};
 
 /// `1,234`.
@@ -35,15 +37,24 @@ pub fn cost(tally: &Tally) -> String {
 
 /// The analytics of the current scope, range and zone (tracked).
 pub fn current(state: AppState) -> Memo<Analytics> {
-    current_with(state, Options::default())
+    current_with(state, Options::default(), true)
 }
 
-/// The same, with the page's own options (how many top consumers).
-pub fn current_with(state: AppState, options: Options) -> Memo<Analytics> {
+/// The same, with the page's own options (how many top consumers), and
+/// narrowed by the filters or not.
+pub fn current_with(
+    state: AppState,
+    options: Options,
+    narrowed: bool,
+) -> Memo<Analytics> {
     Memo::new(move |_| {
         let zone = state.zone.get();
         let span = state.span();
-        let filter = state.narrowing.with(filter_of);
+        let filter = if narrowed {
+            state.narrowing.with(filter_of)
+        } else {
+            Default::default()
+        };
         let now = super::actions::now();
         state.prices.with(|prices| {
             state.data.with(|d| {
@@ -55,6 +66,28 @@ pub fn current_with(state: AppState, options: Options) -> Memo<Analytics> {
                     prices,
                 };
                 let days = Days::new(span.first, span.last);
+                // The scope's monthly dollar budget, drawn beside the
+                // month's forecast.
+                let scope = if narrowed {
+                    state.narrowing.with(scope_of_narrowing)
+                } else {
+                    Some(Scope::Organization)
+                };
+                let selected = state.selected.get();
+                let budget = state.budgets.with(|all| {
+                    all.iter()
+                        .filter(|b| Some(&b.scope) == scope.as_ref())
+                        .filter(|b| {
+                            selected.as_deref()
+                                == Some(b.connection_id.as_str())
+                        })
+                        .filter(|b| b.period == Period::Month)
+                        .find_map(|b| match b.limit {
+                            Limit::Usd(amount) => Some(amount),
+                            Limit::Tokens(_) => None,
+                        })
+                });
+                let options = Options { budget, ..options };
                 analytics(&inputs, &filter, &zone, days, now, &options)
             })
         })
@@ -95,6 +128,9 @@ pub fn AnalyticsPage() -> impl IntoView {
         <section class="panel" id="analytics-page">
             <h2>"Analytics"</h2>
             <FilterBar/>
+            <Show when=move || total().is_empty() && state.narrowing.with(|n| *n != Default::default())>
+                <p class="note" id="no-match">"Nothing in this range matches these filters. Widen the range or choose \"Show all\"."</p>
+            </Show>
             <Show when=move || data.with(|a| a.trend.utc_days)>
                 <p class="hint" id="utc-days-note">"Days here are UTC days: only daily buckets cover this range, and a daily bucket cannot be split into the hours of another zone. Sync hourly data (the last 30 days) to see local days."</p>
             </Show>
@@ -105,6 +141,7 @@ pub fn AnalyticsPage() -> impl IntoView {
                 <div><dt>"Unpriced tokens"</dt><dd id="total-unpriced">{move || { let t = total(); if t.is_understated() { format!("{} (left out of the cost)", count(t.unpriced_tokens)) } else { "none".to_owned() } }}</dd></div>
             </dl>
         </section>
+        <ScopeBudgets/>
         <section class="panel" id="burn">
             <h2>"Burn rate"</h2>
             <p class="hint">"Over the time actually observed: from the start of the window, or from the first usage seen when that is later. Hourly buckets only, so the latest hour may still grow."</p>

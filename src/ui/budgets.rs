@@ -427,3 +427,83 @@ fn Watches() -> impl IntoView {
         </section>
     }
 }
+
+/// The budget scope a narrowing names, when it names exactly one: the
+/// organization, or one key, project or user.
+pub fn scope_of_narrowing(
+    n: &crate::domain::route::Narrowing,
+) -> Option<Scope> {
+    let only = |field: &Option<String>| {
+        field.is_some()
+            && [&n.project, &n.user, &n.key, &n.model, &n.kind]
+                .iter()
+                .filter(|f| f.is_some())
+                .count()
+                == 1
+    };
+    if [&n.project, &n.user, &n.key, &n.model, &n.kind]
+        .iter()
+        .all(|f| f.is_none())
+    {
+        Some(Scope::Organization)
+    } else if only(&n.key) {
+        n.key.clone().map(|id| Scope::Key { id })
+    } else if only(&n.project) {
+        n.project.clone().map(|id| Scope::Project { id })
+    } else if only(&n.user) {
+        n.user.clone().map(|id| Scope::User { id })
+    } else {
+        None
+    }
+}
+
+/// The budgets of the scope the analytics show, with their progress.
+#[component]
+pub fn ScopeBudgets() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let rows = Memo::new(move |_| {
+        let Some(scope) = state.narrowing.with(scope_of_narrowing) else {
+            return Vec::new();
+        };
+        let selected = state.selected.get();
+        let budgets: Vec<Budget> = state.budgets.with(|all| {
+            all.iter()
+                .filter(|b| {
+                    b.scope == scope
+                        && selected.as_deref() == Some(b.connection_id.as_str())
+                })
+                .cloned()
+                .collect()
+        });
+        state.prices.with(|prices| {
+            state.data.with(|d| progresses(prices, d, &budgets, now()))
+        })
+    });
+    move || {
+        let rows = rows.get();
+        (!rows.is_empty()).then(|| view! {
+            <section class="panel" id="scope-budgets">
+                <h2>"Budgets"</h2>
+                <ul class="alert-list">
+                    {rows.into_iter().map(|(budget, progress)| match progress {
+                        Ok(p) => { let bar = if p.basis_points >= 10_000 { "bar over" } else { "bar" }; view! {
+                            <li>
+                                <span class=bar><span style=format!("width: {:.1}%", p.percent.min(100.0))></span></span>
+                                <span class="message">{format!(
+                                    "{:.1} % of the {} budget: {} of {}, {} days left, forecast {} at the period's end.",
+                                    p.percent,
+                                    budget_phrase(budget.limit, budget.period),
+                                    p.spent.text(),
+                                    limit_text(budget.limit),
+                                    p.days_left,
+                                    p.forecast.text()
+                                )}{understated_text(&p).map(|n| format!(" {n}"))}</span>
+                            </li>
+                        }.into_any() }
+                        Err(problem) => view! { <li class="warn-text">{problem.to_string()}</li> }.into_any(),
+                    }).collect_view()}
+                </ul>
+            </section>
+        })
+    }
+}

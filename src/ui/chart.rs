@@ -42,13 +42,10 @@ pub fn DailyChart() -> impl IntoView {
         });
         views::cost_chart(&trend, zone.name())
     });
-    let suffix = Signal::derive(move || {
-        span.with(|span| format!("{}-to-{}", span.first, span.last))
-    });
 
     view! {
         <section class="panel">
-            <ChartView id="daily-chart" chart=chart suffix=suffix/>
+            <ChartView id="daily-chart" chart=chart/>
         </section>
     }
 }
@@ -77,11 +74,15 @@ pub fn ChartView(
     let canvas = NodeRef::<Canvas>::new();
     let dark = dark_theme();
 
-    let notice = use_context::<AppState>().map(|state| state.notice);
+    let app = use_context::<AppState>();
+    let notice = app.map(|state| state.notice);
 
-    let stem = move || match suffix.get_untracked() {
-        Some(suffix) if !suffix.is_empty() => format!("{id}-{suffix}"),
-        _ => id.to_owned(),
+    // Inside the app a file says organization, scope and range, as
+    // table downloads do.
+    let stem = move || match (app, suffix.get_untracked()) {
+        (Some(state), _) => untrack(|| super::download::file_stem(state, id)),
+        (None, Some(suffix)) if !suffix.is_empty() => format!("{id}-{suffix}"),
+        (None, _) => id.to_owned(),
     };
     let report = move |outcome: Result<(), JsValue>| {
         if let Err(error) = outcome {

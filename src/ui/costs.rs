@@ -25,10 +25,8 @@ fn unpriced(figures: &Rollup) -> String {
 #[component]
 pub fn CostsPage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let range = Memo::new(move |_| {
-        let span = state.span();
-        (span.from, span.to)
-    });
+    // Billed costs exist per UTC day only: the range's dates as UTC days.
+    let range = Memo::new(move |_| state.span().utc_days());
     let report = Memo::new(move |_| {
         let (from, to) = range.get();
         state.prices.with(|prices| {
@@ -50,6 +48,10 @@ pub fn CostsPage() -> impl IntoView {
     view! {
         <section class="panel" id="costs-page">
             <h2>"Estimated and allocated cost"</h2>
+            <p class="hint" id="costs-days">{move || {
+                let span = state.span();
+                format!("UTC days {} to {}: OpenAI bills per UTC day, so this view counts UTC days whatever the time zone.", span.first, span.last)
+            }}</p>
             <p class="hint">"Estimated: usage times list price (see Prices). Allocated: each project's bill for a day, split over its keys by their share of that day's estimate, so allocated money adds up to the bill. Unpriced usage is left out of the dollars and counted in tokens. Unlike the overview, this counts keys whose tracking is off, since the bill does."</p>
             <dl class="figures" id="costs-overall">
                 <div><dt>"Estimated"</dt><dd id="overall-estimated">{move || overall().estimated.display()}</dd></div>

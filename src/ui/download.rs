@@ -72,7 +72,7 @@ pub fn file_stem(state: AppState, scope: &str) -> String {
             .collect::<Vec<_>>()
             .join("-")
     });
-    let scope = if narrowing.is_empty() || !state.view.get().uses_range() {
+    let scope = if narrowing.is_empty() || !state.view.get().uses_filters() {
         scope.to_owned()
     } else {
         format!("{scope}-{narrowing}")

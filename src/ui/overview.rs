@@ -4,12 +4,20 @@ use leptos::prelude::*;
 
 use super::download::{file_stem, Downloads};
 use super::state::AppState;
+use std::collections::HashMap;
+
+use super::actions::now;
+use super::alert_check::progresses;
 use crate::domain::analytics::Days;
+use crate::domain::budget::label::{limit_text, period_text, spent_text};
+use crate::domain::budget::Scope;
 use crate::domain::csv_export::overview_table;
 use crate::domain::export::usage_table as rows_table;
 use crate::domain::keys::visible_name;
 use crate::domain::money::group_thousands;
-use crate::domain::overview::{overview_in_zone, Overview, Totals};
+use crate::domain::overview::{
+    counted_rows, overview_in_zone, Overview, Totals,
+};
 use crate::domain::time::Date;
 
 /// One row per API key, the Unattributed row and the totals.
@@ -39,15 +47,64 @@ pub fn OverviewTable() -> impl IntoView {
     });
     let table = Memo::new(move |_| computed.with(|c| c.0.clone()));
 
+    // The budget each key (and the organization) is closest to spending.
+    let budgets = Memo::new(move |_| {
+        let list = state.budgets.get();
+        state.prices.with(|prices| {
+            state.data.with(|d| {
+                let mut nearest: HashMap<
+                    (String, Option<String>),
+                    (f64, String),
+                > = HashMap::new();
+                for (budget, progress) in progresses(prices, d, &list, now()) {
+                    let Ok(progress) = progress else { continue };
+                    let key = match &budget.scope {
+                        Scope::Key { id } => Some(id.clone()),
+                        Scope::Organization => None,
+                        _ => continue,
+                    };
+                    let title = format!(
+                        "{} of {} ({})",
+                        spent_text(progress.spent),
+                        limit_text(budget.limit),
+                        period_text(budget.period)
+                    );
+                    let entry = nearest
+                        .entry((budget.connection_id.clone(), key))
+                        .or_insert((progress.percent, title.clone()));
+                    if progress.percent > entry.0 {
+                        *entry = (progress.percent, title);
+                    }
+                }
+                nearest
+            })
+        })
+    });
+    let budget_cell = move |connection: String, key: Option<String>| {
+        move || {
+            budgets.with(|all| {
+                all.get(&(connection.clone(), key.clone())).map(|(percent, title)| {
+                    let over = *percent >= 100.0;
+                    view! {
+                        <span class=if over { "bar over" } else { "bar" } title=title.clone()><span style=format!("width: {:.1}%", percent.min(100.0))></span></span>
+                        <span class="percent">{format!("{percent:.0} %")}</span>
+                    }
+                })
+            })
+        }
+    };
     let stem = Signal::derive(move || file_stem(state, "keys"));
     let usage_stem = Signal::derive(move || file_stem(state, "usage-rows"));
     let keys_table =
         Callback::new(move |()| table.with_untracked(overview_table));
     let usage_table = Callback::new(move |()| {
         let zone = state.zone.get_untracked();
+        let span = untrack(|| state.span());
+        let days = Days::new(span.first, span.last);
         state.prices.with_untracked(|prices| {
             state.data.with_untracked(|d| {
-                rows_table(prices, &d.usage, range.get_untracked(), &zone)
+                let (rows, _) = counted_rows(&d.usage, &zone, days);
+                rows_table(prices, &rows, &zone)
             })
         })
     });
@@ -80,6 +137,7 @@ pub fn OverviewTable() -> impl IntoView {
                             <th class="num">"Requests"</th><th class="num">"Input tokens"</th>
                             <th class="num">"Cached input"</th><th class="num">"Output tokens"</th>
                             <th class="num">"Estimated cost"</th>
+                            <th title="The budget this key is closest to spending, in its own period">"Budget"</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -93,6 +151,7 @@ pub fn OverviewTable() -> impl IntoView {
                                 <td>{let cid = row.connection_id.clone(); move || state.org_of(&cid).map(|org| view! { <span class="org badge">{org}</span>" " })}{row.project.clone()}</td>
                                 <td class="mono">{row.masked.clone()}</td>
                                 <Counts totals=row.totals.clone()/>
+                                <td class="budget" data-col="budget">{budget_cell(row.connection_id.clone(), Some(row.key_id.clone()))}</td>
                             </tr>
                         </For>
                         {move || table.get().unattributed.map(|totals| view! {
@@ -100,6 +159,7 @@ pub fn OverviewTable() -> impl IntoView {
                                 <td class="name" title="Usage from keys that OpenAI does not attribute, such as old user keys">"Unattributed"</td>
                                 <td></td><td></td>
                                 <Counts totals=totals/>
+                                <td></td>
                             </tr>
                         })}
                     </tbody>
@@ -107,6 +167,7 @@ pub fn OverviewTable() -> impl IntoView {
                         <tr data-key="total">
                             <th scope="row">"Total"</th><td></td><td></td>
                             {move || view! { <Counts totals=table.get().total/> }}
+                            <td class="budget" data-col="budget">{move || state.selected.get().filter(|_| !state.all_selected()).map(|id| budget_cell(id, None))}</td>
                         </tr>
                     </tfoot>
                 </table>

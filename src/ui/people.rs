@@ -10,6 +10,7 @@ use crate::domain::analytics::tables::consumers_table;
 use crate::domain::analytics::top::Consumer;
 use crate::domain::analytics::Options;
 use crate::domain::keys::visible_name;
+use crate::domain::route::Narrowing;
 
 /// Which list a page shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,6 +29,7 @@ pub fn ScopeList(who: Who) -> impl IntoView {
             top: usize::MAX,
             ..Options::default()
         },
+        false,
     );
     let list = Memo::new(move |_| {
         data.with(|a| match who {
@@ -42,9 +44,16 @@ pub fn ScopeList(who: Who) -> impl IntoView {
     let open = move |consumer: &Consumer| {
         let id = consumer.id.clone();
         move |_| {
-            state.narrowing.update(|n| match who {
-                Who::Users => n.user = id.clone(),
-                Who::Projects => n.project = id.clone(),
+            // The list is not narrowed, so neither is what it opens.
+            state.narrowing.set(match who {
+                Who::Users => Narrowing {
+                    user: id.clone(),
+                    ..Narrowing::default()
+                },
+                Who::Projects => Narrowing {
+                    project: id.clone(),
+                    ..Narrowing::default()
+                },
             });
             state.view.set(View::Analytics);
         }

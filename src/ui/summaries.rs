@@ -45,10 +45,8 @@ fn describe(line: &KindLine) -> String {
 #[component]
 pub fn Summaries() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let range = Memo::new(move |_| {
-        let span = state.span();
-        (span.from, span.to)
-    });
+    // Billed costs exist per UTC day only: the range's dates as UTC days.
+    let range = Memo::new(move |_| state.span().utc_days());
     let kinds = Memo::new(move |_| {
         let (from, to) = range.get();
         state.data.with(|d| by_kind(&d.usage, from, to))

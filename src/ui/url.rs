@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
-use super::state::AppState;
+use super::state::{AppState, Notice};
 use crate::domain::route::Route;
 
 /// The route the address bar holds now.
@@ -23,16 +23,27 @@ pub fn apply(state: AppState, route: &Route) {
         state.range.set(range);
     }
     if let Some(zone) = &route.zone {
-        state.zone_name.set(zone.clone());
+        match super::zone::canonical(zone) {
+            Ok(zone) => state.zone_name.set(zone),
+            Err(error) => state.notice.set(Some(Notice::error(error))),
+        }
     }
 }
 
-/// The route the page shows now (tracked).
+/// The route the page shows now (tracked). The narrowing is written only
+/// for the views it narrows, so a shared link never claims a filter its
+/// view ignores.
 fn shown(state: AppState) -> Route {
+    let view = state.view.get();
+    let narrowing = if view.uses_filters() {
+        state.narrowing.get()
+    } else {
+        Default::default()
+    };
     Route {
-        view: state.view.get(),
+        view,
         org: state.selected.get(),
-        narrowing: state.narrowing.get(),
+        narrowing,
         range: Some(state.range.get()),
         zone: Some(state.zone_name.get()),
     }

@@ -48,6 +48,8 @@ fn RangePicker() -> impl IntoView {
             leptos::task::spawn_local(actions::choose_range(state, choice));
         }
     };
+    let first_input = NodeRef::<leptos::html::Input>::new();
+    let last_input = NodeRef::<leptos::html::Input>::new();
     let apply_custom = move || {
         let span = state.span();
         let first =
@@ -60,9 +62,21 @@ fn RangePicker() -> impl IntoView {
             Some(choice) => {
                 leptos::task::spawn_local(actions::choose_range(state, choice))
             }
-            None => state.notice.set(Some(Notice::error(
-                "That range does not work: the first day must come before the last, and a range can span at most about ten years.",
-            ))),
+            None => {
+                // The boxes go back to the range still in use.
+                for (input, date) in
+                    [(first_input, span.first), (last_input, span.last)]
+                {
+                    if let Some(input) = input.get_untracked() {
+                        input.set_value(&date.to_string());
+                    }
+                }
+                typed_first.set(String::new());
+                typed_last.set(String::new());
+                state.notice.set(Some(Notice::error(
+                    "That range does not work: the first day must come before the last, and a range can span at most about ten years.",
+                )));
+            }
         }
     };
     view! {
@@ -72,16 +86,22 @@ fn RangePicker() -> impl IntoView {
                     let choice = *choice;
                     view! { <option value=choice.param() selected=move || state.range.get() == choice>{choice.label()}</option> }
                 }).collect_view()}
+                // A day count from a link that the list lacks, such as 45d.
+                {move || {
+                    let range = state.range.get();
+                    (matches!(range, RangeChoice::Days(_)) && !CHOICES.contains(&range))
+                        .then(|| view! { <option value=range.param() selected=true>{range.label()}</option> })
+                }}
                 <option value=CUSTOM selected=custom>"Custom…"</option>
             </select>
         </label>
         <Show when=custom>
             <label>"From "
-                <input id="range-first" type="date" prop:value=move || state.span().first.to_string()
+                <input id="range-first" node_ref=first_input type="date" prop:value=move || state.span().first.to_string()
                     on:change=move |ev| { typed_first.set(event_target_value(&ev)); apply_custom(); }/>
             </label>
             <label>"to "
-                <input id="range-last" type="date" prop:value=move || state.span().last.to_string()
+                <input id="range-last" node_ref=last_input type="date" prop:value=move || state.span().last.to_string()
                     on:change=move |ev| { typed_last.set(event_target_value(&ev)); apply_custom(); }/>
             </label>
         </Show>
@@ -97,26 +117,32 @@ fn ZonePicker() -> impl IntoView {
     let state = expect_context::<AppState>();
     let browser = super::zone::browser_zone();
     let known = StoredValue::new(super::zone::known_zones());
-    let choose = move |name: String| {
-        let name = name.trim().to_owned();
-        let now = actions::now();
-        match super::zone::load(&name, now, now + 1) {
-            Ok(_) => {
-                leptos::task::spawn_local(actions::choose_zone(state, name));
+    let input = NodeRef::<leptos::html::Input>::new();
+    let choose = move |name: String| match super::zone::canonical(&name) {
+        Ok(name) => {
+            if let Some(input) = input.get_untracked() {
+                input.set_value(&name);
             }
-            Err(error) => state.notice.set(Some(Notice::error(error))),
+            leptos::task::spawn_local(actions::choose_zone(state, name));
+        }
+        Err(error) => {
+            // The box goes back to the zone still in use.
+            if let Some(input) = input.get_untracked() {
+                input.set_value(&state.zone_name.get_untracked());
+            }
+            state.notice.set(Some(Notice::error(error)));
         }
     };
     let browser_name = browser.clone();
     view! {
         <label>"Time zone "
-            <input id="zone" list="zone-list" size="22" autocomplete="off" spellcheck="false"
+            <input id="zone" node_ref=input list="zone-list" size="22" autocomplete="off" spellcheck="false"
                 prop:value=move || state.zone_name.get()
                 on:change=move |ev| choose(event_target_value(&ev))/>
             <datalist id="zone-list">
                 <option value=UTC></option>
-                <option value=browser.clone()></option>
-                {known.get_value().into_iter().map(|name| view! { <option value=name></option> }).collect_view()}
+                {(browser != UTC).then(|| view! { <option value=browser.clone()></option> })}
+                {known.get_value().into_iter().filter(|name| name != UTC && *name != browser).map(|name| view! { <option value=name></option> }).collect_view()}
             </datalist>
         </label>
         <button id="zone-utc" class="secondary" on:click=move |_| choose(UTC.to_owned())>"UTC"</button>

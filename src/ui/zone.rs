@@ -58,6 +58,54 @@ pub fn load(name: &str, from: i64, to: i64) -> Result<Zone, ZoneError> {
     Ok(Zone::with_transitions(name, base, transitions))
 }
 
+/// Zone `name` as it is usually written, or why the browser knows no
+/// such zone: `asia/kolkata` becomes `Asia/Kolkata`. The name typed is
+/// kept when only letter case differs from a known spelling, rather than
+/// the older alias (`Asia/Calcutta`) some browsers resolve it to.
+pub fn canonical(name: &str) -> Result<String, ZoneError> {
+    let name = name.trim();
+    let now = (js_sys::Date::now() / 1000.0) as i64;
+    load(name, now, now + 1)?;
+    if name == UTC || known_zones().iter().any(|known| known == name) {
+        return Ok(name.to_owned());
+    }
+    if let Some(known) = known_zones()
+        .into_iter()
+        .find(|known| known.eq_ignore_ascii_case(name))
+    {
+        return Ok(known);
+    }
+    // Not listed (the list holds one spelling per zone): fix the letter
+    // case of each part, `asia/kolkata` to `Asia/Kolkata`.
+    let resolved = formatter(name)
+        .and_then(|f| {
+            Reflect::get(&f.resolved_options(), &"timeZone".into()).ok()
+        })
+        .and_then(|v| v.as_string());
+    if resolved
+        .as_deref()
+        .is_some_and(|r| r.eq_ignore_ascii_case(name))
+    {
+        return Ok(resolved.unwrap_or_default());
+    }
+    Ok(title_case(name))
+}
+
+/// `america/new_york` as `America/New_York`: each word capitalized.
+fn title_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut start = true;
+    for ch in name.chars() {
+        if start {
+            out.extend(ch.to_uppercase());
+        } else {
+            out.push(ch);
+        }
+        start = matches!(ch, '/' | '_' | '-');
+    }
+    out
+}
+
 /// The zone this browser is set to, such as `Europe/Berlin`.
 pub fn browser_zone() -> String {
     let format =

@@ -44,18 +44,42 @@ pub const DEMO_DAYS: u32 = 90;
 /// in zones east of UTC too.
 pub const DEMO_HOURLY_DAYS: i64 = 31;
 
-/// Everything the page stores for the demo: the daily rows, and hourly
-/// rows for the newest `DEMO_HOURLY_DAYS` days.
-pub fn stored_usage(org: &DemoOrg) -> Vec<UsageRecord> {
+/// Everything the page stores for the demo at `now`: the daily rows, and
+/// hourly rows for the newest `DEMO_HOURLY_DAYS` days. Nothing starts
+/// after `now`: today holds only its hours so far, and today's daily rows
+/// hold what those hours hold, as a sync at `now` would find them.
+pub fn stored_usage(org: &DemoOrg, now: i64) -> Vec<UsageRecord> {
     let newest = org.usage.last().map_or(0, |r| r.start_time);
     let hourly_from = newest - (DEMO_HOURLY_DAYS - 1) * DAY;
-    let mut usage = org.usage.clone();
-    usage.extend(
-        org.usage
-            .iter()
-            .filter(|r| r.start_time >= hourly_from)
-            .flat_map(split_into_hours),
-    );
+    let mut usage = Vec::with_capacity(org.usage.len() * 8);
+    for day in &org.usage {
+        if day.start_time > now {
+            continue;
+        }
+        if day.start_time < hourly_from {
+            usage.push(day.clone());
+            continue;
+        }
+        let hours: Vec<UsageRecord> = split_into_hours(day)
+            .into_iter()
+            .filter(|hour| hour.start_time <= now)
+            .collect();
+        if day.end_time <= now {
+            usage.push(day.clone());
+        } else {
+            let mut so_far = UsageRecord {
+                counts: TokenCounts::default(),
+                ..day.clone()
+            };
+            for hour in &hours {
+                so_far.counts.add(&hour.counts);
+            }
+            // Stored bytes are a level, the same in every hour.
+            so_far.counts.usage_bytes = day.counts.usage_bytes;
+            usage.push(so_far);
+        }
+        usage.extend(hours);
+    }
     usage
 }
 
@@ -411,6 +435,37 @@ pub(crate) fn record(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_stored_demo_holds_nothing_from_the_future_and_hours_sum_to_days() {
+        let last = Date::new(2026, 12, 4);
+        let org = demo_org("c", last, 40);
+        let now = last.to_unix() + 18 * 3600 + 44 * 60;
+        let usage = stored_usage(&org, now);
+        assert!(usage.iter().all(|r| r.start_time <= now));
+        let total = |width: BucketWidth, from: i64| -> u64 {
+            usage
+                .iter()
+                .filter(|r| r.width == width && r.start_time >= from)
+                .map(|r| r.counts.total_tokens() + r.counts.requests)
+                .sum()
+        };
+        let hourly_from = last.to_unix() - (DEMO_HOURLY_DAYS - 1) * DAY;
+        assert!(total(BucketWidth::Hour, hourly_from) > 0);
+        assert_eq!(
+            total(BucketWidth::Hour, hourly_from),
+            total(BucketWidth::Day, hourly_from),
+            "today's daily rows hold exactly its hours so far"
+        );
+        let today_hours = usage
+            .iter()
+            .filter(|r| {
+                r.width == BucketWidth::Hour && r.start_time >= last.to_unix()
+            })
+            .map(|r| r.start_time)
+            .max();
+        assert_eq!(today_hours, Some(last.to_unix() + 18 * 3600));
+    }
 
     #[test]
     fn a_day_is_the_same_whatever_period_it_is_generated_in() {

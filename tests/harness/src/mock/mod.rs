@@ -24,6 +24,7 @@ mod usage;
 use std::collections::{HashMap, HashSet};
 use std::io;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -128,6 +129,9 @@ pub(crate) struct Shared {
     /// Keys deleted since the server started: gone from the listings,
     /// their past usage still served, as OpenAI does.
     revoked: Mutex<HashSet<String>>,
+    /// Usage of days from this UTC midnight on is served as empty, as if
+    /// it had not happened yet; `i64::MAX` when nothing is held back.
+    held_back: AtomicI64,
 }
 
 impl Shared {
@@ -160,7 +164,14 @@ impl Shared {
             faults: Faults::default(),
             log: Mutex::new(Vec::new()),
             revoked: Mutex::new(HashSet::new()),
+            held_back: AtomicI64::new(i64::MAX),
         }
+    }
+
+    /// The first held-back day, if any.
+    pub(crate) fn held_back_from(&self) -> Option<i64> {
+        let from = self.held_back.load(Ordering::Relaxed);
+        (from != i64::MAX).then_some(from)
     }
 
     pub(crate) fn revoked(&self) -> MutexGuard<'_, HashSet<String>> {
@@ -225,6 +236,14 @@ impl MockServer {
     /// usage stays in the usage replies.
     pub fn revoke_key(&self, key_id: &str) {
         self.shared.revoked().insert(key_id.to_owned());
+    }
+
+    /// Serves the usage of `day` and later as empty until called again
+    /// with `None`: usage that arrives between two syncs. Costs are
+    /// served as they are.
+    pub fn hold_back_usage_from(&self, day: Option<Date>) {
+        let from = day.map_or(i64::MAX, Date::to_unix);
+        self.shared.held_back.store(from, Ordering::Relaxed);
     }
 
     /// Answers the next `fault.times` API requests whose path contains

@@ -200,9 +200,14 @@ pub(crate) async fn usage(
     // A page of hours mostly falls on one or two days: split each day
     // once rather than once per bucket.
     let mut split_day: Option<(i64, Vec<Vec<UsageRecord>>)> = None;
+    let held_back = shared.held_back_from();
     let page = span.page(repeat.is_some(), |from, _| {
         let day = day_start(from);
-        let days_rows = by_day.get(&day).map_or(&[][..], Vec::as_slice);
+        let days_rows = if held_back.is_some_and(|held| day >= held) {
+            &[][..]
+        } else {
+            by_day.get(&day).map_or(&[][..], Vec::as_slice)
+        };
         let rows = if hourly {
             if split_day.as_ref().is_none_or(|(at, _)| *at != day) {
                 split_day = Some((day, hours_of(days_rows)));

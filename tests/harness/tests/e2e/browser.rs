@@ -217,6 +217,15 @@ impl Browser {
             .collect()
     }
 
+    /// Lets the page show notifications, as a user answering the
+    /// browser's question would (WebDriver's permissions extension).
+    pub async fn allow_notifications(&self) {
+        self.client
+            .issue_cmd(SetPermission("notifications"))
+            .await
+            .expect("the browser takes the permission");
+    }
+
     /// Forgets earlier downloads, so `downloaded` finds the next one.
     pub fn clear_downloads(&self) {
         let _ = std::fs::remove_dir_all(self.profile.0.join("downloads"));
@@ -271,5 +280,33 @@ impl WebDriverCompatibleCommand for GetLog {
         _request_url: &url::Url,
     ) -> (http::Method, Option<String>) {
         (http::Method::POST, Some(r#"{"type":"browser"}"#.to_owned()))
+    }
+}
+
+/// WebDriver's command setting a permission for the page's origin.
+#[derive(Debug)]
+struct SetPermission(&'static str);
+
+impl WebDriverCompatibleCommand for SetPermission {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/permissions",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(
+        &self,
+        _request_url: &url::Url,
+    ) -> (http::Method, Option<String>) {
+        let body = format!(
+            r#"{{"descriptor":{{"name":"{}"}},"state":"granted"}}"#,
+            self.0
+        );
+        (http::Method::POST, Some(body))
     }
 }

@@ -6,6 +6,7 @@
 mod analytics;
 mod backup;
 mod browser;
+mod budgets;
 mod expected;
 mod exports;
 mod import;

@@ -1,0 +1,174 @@
+//! A daily budget on an API key, set in the page, crossed by a sync that
+//! brings in the day's usage: exactly one alert and one browser
+//! notification, and none more on the next sync.
+
+use keymeter::domain::analytics::rows::price_rows;
+use keymeter::domain::money::Usd;
+use keymeter::domain::price::built_in_table;
+use keymeter::domain::time::{Date, DAY};
+use keymeter::domain::usage::BucketWidth;
+
+use crate::browser::Browser;
+use crate::{connect, now_unix, world, World};
+
+const KEY: &str = "key_demoApiServer001";
+
+/// Waits, when needed, until the next UTC midnight is at least three
+/// minutes away, so that "today" is the same day for the whole test.
+async fn clear_of_midnight() {
+    let left = DAY - now_unix().rem_euclid(DAY);
+    if left < 180 {
+        tokio::time::sleep(std::time::Duration::from_secs(left as u64 + 1))
+            .await;
+    }
+}
+
+/// Sets the select `#id` to `value` as a user would.
+async fn choose(browser: &Browser, id: &str, value: &str) {
+    browser.element(&format!("#{id}")).await;
+    browser
+        .js(&format!(
+            "const s = document.getElementById('{id}'); s.value = {value:?}; \
+             s.dispatchEvent(new Event('change', {{bubbles: true}}));"
+        ))
+        .await;
+}
+
+async fn alerts_listed(browser: &Browser) -> usize {
+    browser
+        .js("return document.querySelectorAll('#alert-list li').length")
+        .await
+        .as_u64()
+        .unwrap_or(0) as usize
+}
+
+async fn notifications(browser: &Browser) -> Vec<String> {
+    let shown = browser.js("return window.__shown || []").await;
+    serde_json::from_value(shown).unwrap_or_default()
+}
+
+async fn sync(browser: &Browser) {
+    browser
+        .js("const b = document.querySelector('#notice .close'); if (b) b.click();")
+        .await;
+    browser.click("#sync-run").await;
+    browser.notice_containing("Sync finished.").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_budget_crossed_by_a_sync_alerts_once_and_notifies_once() {
+    clear_of_midnight().await;
+    let World { site, mock } = world().await;
+    let today = Date::from_unix(now_unix());
+    mock.hold_back_usage_from(Some(today));
+    let browser = Browser::open(&site.url()).await;
+    connect(&browser, "Acme", &mock, None).await;
+
+    // Notifications allowed, and counted as the page creates them.
+    browser.allow_notifications().await;
+    browser
+        .js("const Real = window.Notification; window.__shown = []; \
+             window.Notification = class extends Real { \
+               constructor(title, options) { super(title, options); \
+                 window.__shown.push(options && options.body || title); } };")
+        .await;
+
+    // What the key spends today once the day's usage arrives, priced as
+    // the page prices it; the budget allows a ninth more than that.
+    let today_rows: Vec<_> = mock
+        .org()
+        .usage
+        .iter()
+        .filter(|r| {
+            r.width == BucketWidth::Day && r.start_time == today.to_unix()
+        })
+        .filter(|r| r.api_key_id.as_deref() == Some(KEY))
+        .collect();
+    let spend: Usd = price_rows(built_in_table(), today_rows.iter().copied())
+        .iter()
+        .filter_map(|row| row.cost())
+        .fold(Usd::ZERO, |sum, cost| sum + cost);
+    assert!(
+        spend > Usd(1_000_000_000_000),
+        "api-server spends over $1 a day"
+    );
+    let cents = (spend.0 * 10 / 9).div_ceil(10_000_000_000);
+    let limit = format!("{}.{:02}", cents / 100, cents % 100);
+
+    browser.click("#tab-budgets").await;
+    browser.element("#notify-state").await;
+    let state = browser
+        .js("return document.getElementById('notify-state').innerText")
+        .await;
+    assert!(state.as_str().unwrap_or_default().contains("on"), "{state}");
+    choose(&browser, "budget-scope", &format!("key:{KEY}")).await;
+    choose(&browser, "budget-period", "day").await;
+    browser.fill("#budget-zone", "UTC").await;
+    browser.fill("#budget-amount", &limit).await;
+    browser.fill("#budget-thresholds", "80, 100").await;
+    browser.click("#budget-save").await;
+    browser.notice_containing("Budget saved.").await;
+    let row = browser
+        .until("the budget's row", || async {
+            let text = browser
+                .js("const r = document.querySelector('#budget-list tbody tr'); return r ? r.innerText : null;")
+                .await;
+            text.as_str().map(str::to_owned).ok_or_else(|| text.to_string())
+        })
+        .await;
+    assert!(row.contains("0.0 %"), "nothing spent yet today: {row}");
+    assert!(notifications(&browser).await.is_empty());
+
+    // The day's usage arrives; the next sync crosses 80 %, not 100 %.
+    mock.hold_back_usage_from(None);
+    sync(&browser).await;
+    browser.element("#alert-banner").await;
+    browser.click("#tab-alerts").await;
+    browser
+        .until("one alert in the centre", || async {
+            match alerts_listed(&browser).await {
+                1 => Ok(()),
+                n => Err(n.to_string()),
+            }
+        })
+        .await;
+    let text = browser
+        .js("return document.querySelector('#alert-list li').innerText")
+        .await;
+    let text = text.as_str().unwrap_or_default();
+    assert!(
+        text.contains("80 %") && text.contains("api-server"),
+        "{text}"
+    );
+    let shown = notifications(&browser).await;
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    assert!(shown[0].contains("80 %"), "{shown:?}");
+
+    // Syncing the same data again raises nothing new.
+    sync(&browser).await;
+    assert_eq!(alerts_listed(&browser).await, 1);
+    assert_eq!(notifications(&browser).await.len(), 1);
+
+    // Acknowledged, the banner goes away and the alert stays in history.
+    browser.click("#alert-list .acknowledge").await;
+    browser
+        .until("the banner to go", || async {
+            let gone = browser
+                .js("return document.getElementById('alert-banner') === null")
+                .await;
+            if gone == true {
+                Ok(())
+            } else {
+                Err(gone.to_string())
+            }
+        })
+        .await;
+    choose(&browser, "alerts-show", "all").await;
+    assert_eq!(alerts_listed(&browser).await, 1);
+
+    let errors = browser.console_errors().await;
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    browser.quit().await;
+    site.shutdown().await;
+    mock.shutdown().await;
+}
