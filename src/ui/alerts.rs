@@ -4,8 +4,10 @@
 use leptos::prelude::*;
 
 use super::alert_actions;
+use super::download::{file_stem, Downloads};
 use super::state::{AppState, View};
-use crate::domain::budget::{Alert, AlertKind};
+use crate::domain::budget::table::{self, alerts_table};
+use crate::domain::budget::Alert;
 use crate::domain::time::iso_utc;
 
 /// Which alerts the centre lists.
@@ -17,11 +19,7 @@ enum Show {
 
 /// What kind of alert, in a word.
 fn kind_label(alert: &Alert) -> &'static str {
-    match alert.kind {
-        AlertKind::Threshold { .. } => "Budget",
-        AlertKind::Burn { .. } => "Burn rate",
-        AlertKind::NewKey { .. } => "New key",
-    }
+    table::kind_label(&alert.kind)
 }
 
 /// `2026-12-04 14:32 UTC`.
@@ -114,6 +112,7 @@ pub fn AlertCentre() -> impl IntoView {
                             <option value="New key">"New key"</option>
                         </select>
                     </label>
+                    <Downloads id="alerts" stem=Signal::derive(move || file_stem(state, "alerts")) table=Callback::new(move |()| listed.with_untracked(|l| state.zone.with_untracked(|z| alerts_table(l, z))))/>
                     <button id="alerts-acknowledge-all" class="secondary" on:click=acknowledge_all disabled=move || listed.with(|l| l.iter().all(|a| a.acknowledged))>"Acknowledge all shown"</button>
                 </div>
             </div>

@@ -10,11 +10,16 @@ use super::download::{file_stem, Downloads};
 use super::filter_bar::{filter_of, FilterBar};
 use super::state::AppState;
 use crate::charts::views;
+use crate::domain::analytics::bundle::in_scope;
+use crate::domain::analytics::directory::Directory;
 use crate::domain::analytics::tables::{models_table, pattern_table};
 use crate::domain::analytics::tally::Tally;
 use crate::domain::analytics::{analytics, Analytics, Days, Inputs, Options};
 use crate::domain::budget::{Limit, Period, Scope};
+use crate::domain::export::usage_table;
 use crate::domain::money::{group_thousands, Usd};
+use crate::domain::overview::counted_rows;
+use crate::domain::usage::UsageRecord;
 
 /// `1,234`.
 pub fn count(value: u64) -> String {
@@ -94,6 +99,28 @@ pub fn current_with(
     })
 }
 
+/// The usage rows the analytics on screen add up (filtered, and of the
+/// width the view counts), as a table for download.
+fn scope_rows_table(state: AppState) -> crate::domain::export::Table {
+    let filter = state.narrowing.with_untracked(filter_of);
+    let zone = state.zone.get_untracked();
+    let span = untrack(|| state.span());
+    state.prices.with_untracked(|prices| {
+        state.data.with_untracked(|d| {
+            let directory = Directory::new(&d.keys, &d.projects, &d.people);
+            let scoped: Vec<UsageRecord> = d
+                .usage
+                .iter()
+                .filter(|r| in_scope(r, &filter, &directory))
+                .cloned()
+                .collect();
+            let days = Days::new(span.first, span.last);
+            let (rows, _) = counted_rows(&scoped, &zone, days);
+            usage_table(prices, &rows, &zone)
+        })
+    })
+}
+
 #[component]
 pub fn AnalyticsPage() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -134,6 +161,10 @@ pub fn AnalyticsPage() -> impl IntoView {
             <Show when=move || data.with(|a| a.trend.utc_days)>
                 <p class="hint" id="utc-days-note">"Days here are UTC days: only daily buckets cover this range, and a daily bucket cannot be split into the hours of another zone. Sync hourly data (the last 30 days) to see local days."</p>
             </Show>
+            <div class="actions">
+                <span class="downloads-label">"Usage rows of this view:"</span>
+                <Downloads id="scope-usage" stem=stem("usage-rows") table=Callback::new(move |()| scope_rows_table(state))/>
+            </div>
             <dl class="figures" id="analytics-totals">
                 <div><dt>"Tokens"</dt><dd id="total-tokens">{move || count(total().tokens)}</dd></div>
                 <div><dt>"Requests"</dt><dd id="total-requests">{move || count(total().requests)}</dd></div>

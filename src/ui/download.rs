@@ -77,7 +77,13 @@ pub fn file_stem(state: AppState, scope: &str) -> String {
     } else {
         format!("{scope}-{narrowing}")
     };
-    format!("keymeter-{org}-{scope}-{}-to-{}", span.first, span.last)
+    if state.view.get().uses_range() {
+        format!("keymeter-{org}-{scope}-{}-to-{}", span.first, span.last)
+    } else {
+        // Views without a range (alerts, prices) are dated by the day.
+        let today = state.zone.with(|z| z.date(super::actions::now()));
+        format!("keymeter-{org}-{scope}-{today}")
+    }
 }
 
 /// CSV, CSV for Excel and JSON downloads of one table. Buttons are

@@ -16,6 +16,7 @@ pub mod form;
 pub mod label;
 pub mod period;
 pub mod progress;
+pub mod table;
 
 #[cfg(test)]
 mod fixtures;

@@ -205,6 +205,35 @@ async fn every_analytics_view_opens_by_link_and_matches_the_native_figures() {
         "{search}"
     );
 
+    // The view's usage rows download holds that key's rows only.
+    browser.clear_downloads();
+    browser.click("#scope-usage-csv").await;
+    let (name, csv) = browser.downloaded().await;
+    assert!(name.contains("usage-rows-key-demoapiserver001"), "{name}");
+    let mut reader = csv::Reader::from_reader(csv.as_slice());
+    let header = reader.headers().expect("a header").clone();
+    let key_column = header
+        .iter()
+        .position(|h| h == "api_key_id")
+        .expect("api_key_id");
+    let tokens: u64 = reader
+        .records()
+        .map(|row| {
+            let row = row.expect("a CSV row");
+            assert_eq!(&row[key_column], key);
+            let n = |name: &str| -> u64 {
+                let i = header.iter().position(|h| h == name).expect(name);
+                row[i].parse().unwrap_or(0)
+            };
+            n("input_tokens") + n("output_tokens")
+        })
+        .sum();
+    assert_eq!(
+        tokens,
+        one.trend.total().tokens,
+        "the rows add up to the view"
+    );
+
     // A reload shows the same narrowed view.
     browser.client.refresh().await.expect("the page reloads");
     shows(&browser, "total-tokens", &count(one.trend.total().tokens)).await;

@@ -166,6 +166,22 @@ async fn a_budget_crossed_by_a_sync_alerts_once_and_notifies_once() {
     choose(&browser, "alerts-show", "all").await;
     assert_eq!(alerts_listed(&browser).await, 1);
 
+    // The history downloads with UTC and local times.
+    browser.clear_downloads();
+    browser.click("#alerts-csv").await;
+    let (name, csv) = browser.downloaded().await;
+    let csv = String::from_utf8(csv).expect("UTF-8");
+    assert!(name.starts_with("keymeter-acme-alerts-"), "{name}");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(
+        lines[0].starts_with("raised_at_utc,raised_at_local,time_zone,kind")
+    );
+    assert!(
+        lines[1].contains(",UTC,Budget,") && lines[1].contains("80 %"),
+        "{csv}"
+    );
+
     let errors = browser.console_errors().await;
     assert!(errors.is_empty(), "console errors: {errors:?}");
     browser.quit().await;
