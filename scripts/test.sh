@@ -21,8 +21,8 @@ cargo clippy -p keymeter --target wasm32-unknown-unknown --all-targets -- -D war
 step "native tests"
 cargo test -p keymeter
 
-step "storage and time-zone tests in headless Chromium"
-cargo test -p keymeter --target wasm32-unknown-unknown --test browser --test zones
+step "storage and browser-API tests in headless Chromium"
+cargo test -p keymeter --target wasm32-unknown-unknown --test browser --test glue
 
 step "release bundle, served under /keymeter/ as on GitHub Pages"
 trunk build --release --offline --public-url /keymeter/ --dist "$KEYMETER_DIST"

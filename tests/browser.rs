@@ -129,6 +129,7 @@ async fn reopening_the_database_keeps_connections_settings_and_data() {
         sealed_secret: None,
         archived: false,
         costs_by_key: None,
+        windows: None,
     };
     db.put_connection(&connection).await.unwrap();
     db.set_setting("selected_connection", "c1").await.unwrap();
@@ -505,6 +506,7 @@ mod backup {
             }),
             archived: false,
             costs_by_key: None,
+            windows: None,
         }
     }
 

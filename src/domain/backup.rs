@@ -331,6 +331,7 @@ mod tests {
             }),
             archived: false,
             costs_by_key: Some(true),
+            windows: None,
         };
         Backup::new(
             1_775_000_000,

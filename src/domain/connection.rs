@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::sync_plan::Windows;
+
 /// An organization the user added.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Connection {
@@ -29,6 +31,10 @@ pub struct Connection {
     /// then remembered so later syncs spend no request finding out.
     #[serde(default)]
     pub costs_by_key: Option<bool>,
+    /// How far back syncs keep daily and hourly data; the defaults when
+    /// never set.
+    #[serde(default)]
+    pub windows: Option<Windows>,
 }
 
 /// A secret encrypted with AES-256-GCM under a key derived from a

@@ -18,7 +18,7 @@ use super::usage::{BucketWidth, UsageKind};
 const HOUR: i64 = 3_600;
 
 /// How much history a sync keeps.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Windows {
     /// Days of daily buckets (usage and costs).
     pub history_days: u32,
@@ -33,6 +33,46 @@ impl Default for Windows {
             history_days: 365,
             hourly_days: 30,
         }
+    }
+}
+
+/// The longest daily history offered: ten years.
+pub const MAX_HISTORY_DAYS: u32 = 3_660;
+/// The longest hourly window offered: hourly rows are 24 times as many,
+/// so three months keep the stored rows within what a tab handles well.
+pub const MAX_HOURLY_DAYS: u32 = 92;
+
+/// Why the windows typed in cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum WindowsError {
+    #[error("Type the days of daily history as a whole number from 1 to {MAX_HISTORY_DAYS}.")]
+    History,
+    #[error("Type the days of hourly data as a whole number from 1 to {MAX_HOURLY_DAYS}.")]
+    Hourly,
+    #[error("Hourly data cannot reach further back than the daily history.")]
+    HourlyBeyondHistory,
+}
+
+impl Windows {
+    /// Reads the two numbers the organization page asks for.
+    pub fn parse(history: &str, hourly: &str) -> Result<Windows, WindowsError> {
+        let number = |text: &str, max: u32| {
+            text.trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=max).contains(n))
+        };
+        let history_days =
+            number(history, MAX_HISTORY_DAYS).ok_or(WindowsError::History)?;
+        let hourly_days =
+            number(hourly, MAX_HOURLY_DAYS).ok_or(WindowsError::Hourly)?;
+        if hourly_days > history_days {
+            return Err(WindowsError::HourlyBeyondHistory);
+        }
+        Ok(Windows {
+            history_days,
+            hourly_days,
+        })
     }
 }
 
@@ -207,6 +247,37 @@ impl Backoff {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn windows_are_whole_days_within_bounds_and_hours_within_history() {
+        assert_eq!(
+            Windows::parse(" 730 ", "14"),
+            Ok(Windows {
+                history_days: 730,
+                hourly_days: 14
+            })
+        );
+        assert_eq!(Windows::parse("0", "14"), Err(WindowsError::History));
+        assert_eq!(Windows::parse("99999", "14"), Err(WindowsError::History));
+        assert_eq!(Windows::parse("365", "1.5"), Err(WindowsError::Hourly));
+        assert_eq!(Windows::parse("365", "400"), Err(WindowsError::Hourly));
+        assert_eq!(
+            Windows::parse("7", "30"),
+            Err(WindowsError::HourlyBeyondHistory)
+        );
+        // A shorter window plans fewer pages.
+        let short = Windows::parse("62", "7").unwrap();
+        let now = NOW;
+        let fetches = plan(now, short, |_| None);
+        let daily = fetches
+            .iter()
+            .find(|f| {
+                f.stream
+                    == Stream::Usage(UsageKind::Completions, BucketWidth::Day)
+            })
+            .unwrap();
+        assert_eq!(daily.pages(), 2, "62 days in pages of 31");
+    }
 
     const NOW: i64 = 1_780_315_200; // 2026-06-01T12:00Z
 

@@ -449,6 +449,35 @@ impl Db {
         Ok(stored.into_iter().map(|s| s.record).collect())
     }
 
+    /// Saves `connection` and forgets how far its streams are synced, in
+    /// one transaction, so the next sync fetches its whole windows again
+    /// (each bucket replaced, nothing counted twice).
+    pub async fn put_connection_and_resync(
+        &self,
+        connection: &Connection,
+    ) -> Result<(), StorageError> {
+        let tx = self
+            .rexie()
+            .transaction(&[CONNECTIONS, SYNC_STATE], TransactionMode::ReadWrite)
+            .map_err(StorageError::write)?;
+        let store = tx.store(SYNC_STATE).map_err(StorageError::write)?;
+        let index = store.index(BY_CONNECTION).map_err(StorageError::write)?;
+        let keys = index
+            .get_all_keys(Some(only(&connection.id)?), None)
+            .await
+            .map_err(StorageError::write)?;
+        for key in keys {
+            store.delete(key).await.map_err(StorageError::write)?;
+        }
+        tx.store(CONNECTIONS)
+            .map_err(StorageError::write)?
+            .put(&to_js(connection)?, None)
+            .await
+            .map_err(StorageError::write)?;
+        tx.done().await.map_err(StorageError::write)?;
+        Ok(())
+    }
+
     /// Replaces the people of `connection_id` with `people`.
     pub async fn save_people(
         &self,

@@ -18,7 +18,7 @@ pub use progress::Tracker;
 use crate::api::client::Client;
 use crate::api::ApiError;
 use crate::domain::connection::{Connection, SyncMark};
-use crate::domain::sync_plan::{plan, Fetch, Stream, Windows};
+use crate::domain::sync_plan::{plan, Fetch, Stream};
 use crate::domain::usage::UsageKind;
 use crate::storage::{Db, StorageError};
 use limiter::{Limiter, MAX_IN_FLIGHT};
@@ -102,7 +102,8 @@ pub async fn run(
 ) -> Result<(Connection, Report), SyncError> {
     let limiter = Limiter::new(MAX_IN_FLIGHT);
     let positions = db.positions(&connection.id).await?;
-    let fetches = plan(now, Windows::default(), |stream| {
+    let windows = connection.windows.unwrap_or_default();
+    let fetches = plan(now, windows, |stream| {
         positions
             .iter()
             .find(|p| p.stream == stream.id())

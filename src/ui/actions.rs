@@ -209,6 +209,7 @@ pub async fn connect(state: AppState, request: ConnectRequest) {
         sealed_secret,
         archived: false,
         costs_by_key: None,
+        windows: None,
     };
     if let Err(error) = db.put_connection(&connection).await {
         return report(state, error);
@@ -342,6 +343,7 @@ pub async fn load_demo(state: AppState) {
         sealed_secret: None,
         archived: false,
         costs_by_key: None,
+        windows: None,
     };
     let saved = async {
         db.save_directory(DEMO_CONNECTION, &org.projects, &org.keys, now())

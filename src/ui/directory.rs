@@ -8,6 +8,7 @@ use super::state::{AppState, Notice, View};
 use crate::api::endpoints;
 use crate::domain::fingerprint::{fingerprint, identify, Identified};
 use crate::domain::keys::{ApiKey, KeyNotes};
+use crate::domain::sync_plan::Windows;
 
 /// Saves the user's notes on one key and shows them at once.
 pub async fn save_notes(state: AppState, key: ApiKey, notes: KeyNotes) {
@@ -78,6 +79,43 @@ pub async fn edit_connection(state: AppState, label: String, base: String) {
     }
     state.replace_connection(connection);
     state.notice.set(Some(Notice::info("Saved.")));
+}
+
+/// Sets how far back syncs of the selected connection keep daily and
+/// hourly data. Data already stored stays; the next sync fills what a
+/// longer window adds.
+pub async fn set_windows(state: AppState, history: String, hourly: String) {
+    let (Some(db), Some(mut connection)) =
+        (state.db(), state.current_untracked())
+    else {
+        return;
+    };
+    let old = connection.windows.unwrap_or_default();
+    let new = match Windows::parse(&history, &hourly) {
+        Ok(windows) => windows,
+        Err(problem) => {
+            return state.notice.set(Some(Notice::error(problem)));
+        }
+    };
+    connection.windows = Some(new);
+    // A longer window reaches before what is stored: the next sync goes
+    // over the whole windows again rather than only forward.
+    let longer = new.history_days > old.history_days
+        || new.hourly_days > old.hourly_days;
+    let saved = if longer {
+        db.put_connection_and_resync(&connection).await
+    } else {
+        db.put_connection(&connection).await
+    };
+    if let Err(error) = saved {
+        return report(state, error);
+    }
+    state.replace_connection(connection);
+    state.notice.set(Some(Notice::info(if longer {
+        "Saved. The next sync fetches the whole of the longer windows."
+    } else {
+        "Saved. Later syncs keep to the shorter windows; data already stored stays."
+    })));
 }
 
 /// Removes the selected connection. With `keep_history` its data stays,

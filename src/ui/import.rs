@@ -36,6 +36,7 @@ async fn target(state: AppState) -> Result<Connection, StorageError> {
         sealed_secret: None,
         archived: false,
         costs_by_key: None,
+        windows: None,
     };
     if let Some(db) = state.db() {
         db.put_connection(&connection).await?;

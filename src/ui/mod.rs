@@ -19,7 +19,7 @@ mod files;
 mod filter_bar;
 mod import;
 mod keys;
-mod monitor;
+pub mod monitor;
 mod notify;
 mod notify_button;
 mod organization;

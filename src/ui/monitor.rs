@@ -9,7 +9,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use super::actions::{self, now};
 use super::state::AppState;
 use crate::api::client::sleep;
-use crate::domain::monitor::due;
+use crate::domain::monitor::{should_sync, Tab};
 
 /// The channel tabs tell each other about finished syncs on.
 const CHANNEL: &str = "keymeter";
@@ -18,7 +18,9 @@ const LOCK: &str = "keymeter-sync";
 /// How often the page looks whether a sync is due.
 const TICK_MS: u32 = 5_000;
 
-fn visible() -> bool {
+/// Whether the page is on screen. Browsers without the Page Visibility
+/// API count as visible.
+pub fn visible() -> bool {
     let document = leptos::prelude::document();
     js_sys::Reflect::get(&document, &JsValue::from_str("visibilityState"))
         .ok()
@@ -101,15 +103,17 @@ pub async fn watch(state: AppState) {
         let Some(connection) = state.current_untracked() else {
             continue;
         };
-        let ready = !connection.demo
-            && !connection.archived
-            && state.progress.get_untracked().is_none()
-            && state
-                .secrets
-                .with_untracked(|all| all.contains_key(&connection.id))
-            && visible();
+        let tab = Tab {
+            visible: visible(),
+            can_sync: !connection.demo
+                && !connection.archived
+                && state
+                    .secrets
+                    .with_untracked(|all| all.contains_key(&connection.id)),
+            busy: state.progress.get_untracked().is_some(),
+        };
         let last = connection.last_sync.map(|mark| mark.at);
-        if ready && due(last, now(), minutes) {
+        if should_sync(tab, last, now(), minutes) {
             sync_alone(state).await;
         }
     }

@@ -42,9 +42,43 @@ pub fn OrganizationPage() -> impl IntoView {
                     <button id="org-save" type="submit">"Save"</button>
                 </form>
             </section>
+            <SyncWindows/>
             <SavedKey/>
         </Show>
         <RemoveOrganization/>
+    }
+}
+
+/// How far back syncs keep daily and hourly buckets.
+#[component]
+fn SyncWindows() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let history = RwSignal::new(String::new());
+    let hourly = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        let windows =
+            state.current().and_then(|c| c.windows).unwrap_or_default();
+        history.set(windows.history_days.to_string());
+        hourly.set(windows.hourly_days.to_string());
+    });
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        leptos::task::spawn_local(directory::set_windows(
+            state,
+            history.get_untracked(),
+            hourly.get_untracked(),
+        ));
+    };
+    view! {
+        <section class="panel">
+            <h2>"Data kept"</h2>
+            <p class="hint">"Daily buckets cover the history; hourly buckets, which give local days in any time zone, burn rates and the hourly pattern, cover the most recent days. Longer windows mean longer first syncs and more stored rows."</p>
+            <form class="budget-form" on:submit=save autocomplete="off">
+                <label>"Daily history, days " <input id="org-history" inputmode="numeric" size="6" prop:value=history on:input=move |ev| history.set(event_target_value(&ev))/></label>
+                <label>"Hourly data, days " <input id="org-hourly" inputmode="numeric" size="4" prop:value=hourly on:input=move |ev| hourly.set(event_target_value(&ev))/></label>
+                <button id="org-windows-save" type="submit">"Save"</button>
+            </form>
+        </section>
     }
 }
 

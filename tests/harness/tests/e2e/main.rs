@@ -15,6 +15,7 @@ mod monitor;
 mod prices;
 mod secrets;
 mod sync;
+mod windows;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -1,5 +1,6 @@
-//! The browser's time-zone database, read through `ui::zone`, gives the
-//! offsets and transitions of real zones, in headless Chromium.
+//! Browser-API glue in headless Chromium: the browser's time-zone
+//! database, read through `ui::zone`, gives the offsets and transitions
+//! of real zones; the monitor sees when the tab is hidden.
 #![cfg(target_arch = "wasm32")]
 
 use keymeter::domain::time::Date;
@@ -73,4 +74,32 @@ fn names_keep_their_usual_spelling_whatever_the_letter_case_typed() {
     );
     assert_eq!(canonical("UTC").as_deref(), Ok("UTC"));
     assert!(canonical("Mars/Base").is_err());
+}
+
+/// The monitor reads the page's visibility from the browser: a hidden tab
+/// (another tab in front, a minimized window) reads as not visible.
+#[wasm_bindgen_test]
+fn the_monitor_sees_when_the_tab_is_hidden() {
+    use wasm_bindgen::JsValue;
+    let document = web_sys::window().unwrap().document().unwrap();
+    let set = |state: &str| {
+        let descriptor = js_sys::Object::new();
+        js_sys::Reflect::set(&descriptor, &"value".into(), &state.into())
+            .unwrap();
+        js_sys::Reflect::set(
+            &descriptor,
+            &"configurable".into(),
+            &JsValue::TRUE,
+        )
+        .unwrap();
+        js_sys::Object::define_property(
+            &document,
+            &"visibilityState".into(),
+            &descriptor,
+        );
+    };
+    set("hidden");
+    assert!(!keymeter::ui::monitor::visible());
+    set("visible");
+    assert!(keymeter::ui::monitor::visible());
 }
