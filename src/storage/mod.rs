@@ -6,6 +6,7 @@ mod budgets;
 mod error;
 mod imported;
 mod prices;
+mod records;
 mod repo;
 pub mod schema;
 

@@ -5,7 +5,7 @@
 use rexie::TransactionMode;
 use wasm_bindgen::JsValue;
 
-use super::repo::{from_js, to_js, Stored};
+use super::repo::{from_js, Stored};
 use super::schema::PRICES;
 use super::{Db, StorageError};
 use crate::domain::price::PriceEntry;
@@ -21,20 +21,7 @@ pub(super) fn entry_key(entry: &PriceEntry) -> String {
 impl Db {
     /// Every stored price entry.
     pub async fn price_entries(&self) -> Result<Vec<PriceEntry>, StorageError> {
-        let tx = self
-            .rexie()
-            .transaction(&[PRICES], TransactionMode::ReadOnly)
-            .map_err(StorageError::read)?;
-        let values = tx
-            .store(PRICES)
-            .map_err(StorageError::read)?
-            .get_all(None, None)
-            .await
-            .map_err(StorageError::read)?;
-        values
-            .into_iter()
-            .map(|value| from_js::<Stored<PriceEntry>>(value).map(|s| s.record))
-            .collect()
+        self.all_of(PRICES).await
     }
 
     /// Adds or replaces `entries`, all or none.
@@ -42,27 +29,9 @@ impl Db {
         &self,
         entries: &[PriceEntry],
     ) -> Result<(), StorageError> {
-        let rows = entries
-            .iter()
-            .map(|entry| {
-                to_js(&Stored {
-                    key: entry_key(entry),
-                    bucket: None,
-                    record: entry,
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let tx = self
-            .rexie()
-            .transaction(&[PRICES], TransactionMode::ReadWrite)
-            .map_err(StorageError::write)?;
-        tx.store(PRICES)
-            .map_err(StorageError::write)?
-            .put_all(rows.into_iter().map(|row| (row, None)))
-            .await
-            .map_err(StorageError::write)?;
-        tx.done().await.map_err(StorageError::write)?;
-        Ok(())
+        let keyed: Vec<(String, &PriceEntry)> =
+            entries.iter().map(|e| (entry_key(e), e)).collect();
+        self.put_all_of(PRICES, &keyed).await
     }
 
     /// Deletes every stored entry of `model`, so the built-in price
