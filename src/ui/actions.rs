@@ -8,9 +8,10 @@ use crate::api::client::{CancelToken, Client};
 use crate::api::endpoints;
 use crate::api::ApiError;
 use crate::domain::connection::Connection;
-use crate::domain::demo::{demo_org, stored_usage, DEMO_CONNECTION, DEMO_DAYS};
-use crate::domain::keys::{check_key_text, ApiKey, OwnerKind};
-use crate::domain::people::Person;
+use crate::domain::demo::{
+    self, demo_org, stored_usage, DEMO_CONNECTION, DEMO_DAYS,
+};
+use crate::domain::keys::{check_key_text, ApiKey};
 use crate::domain::price::PriceTable;
 use crate::domain::range::RangeChoice;
 use crate::domain::time::Date;
@@ -321,18 +322,7 @@ pub async fn load_demo(state: AppState) {
     let mut days: Vec<String> = org.costs.iter().map(|r| r.day_key()).collect();
     days.sort();
     days.dedup();
-    let people: Vec<Person> = org
-        .users
-        .iter()
-        .map(|u| Person {
-            connection_id: DEMO_CONNECTION.to_owned(),
-            id: u.id.clone(),
-            kind: OwnerKind::User,
-            name: u.name.clone(),
-            email: Some(u.email.clone()),
-            role: Some(u.role.clone()),
-        })
-        .collect();
+    let people = demo::people(&org, DEMO_CONNECTION);
     let connection = Connection {
         id: DEMO_CONNECTION.to_owned(),
         label: "Demo organization".to_owned(),

@@ -14,7 +14,7 @@ use crate::domain::analytics::bundle::in_scope;
 use crate::domain::analytics::directory::Directory;
 use crate::domain::analytics::tables::{models_table, pattern_table};
 use crate::domain::analytics::tally::Tally;
-use crate::domain::analytics::{analytics, Analytics, Days, Inputs, Options};
+use crate::domain::analytics::{analytics, Analytics, Days, Options};
 use crate::domain::budget::{Limit, Period, Scope};
 use crate::domain::export::usage_table;
 use crate::domain::money::{group_thousands, Usd};
@@ -61,40 +61,30 @@ pub fn current_with(
             Default::default()
         };
         let now = super::actions::now();
-        state.prices.with(|prices| {
-            state.data.with(|d| {
-                let inputs = Inputs {
-                    records: &d.usage,
-                    keys: &d.keys,
-                    projects: &d.projects,
-                    people: &d.people,
-                    prices,
-                };
-                let days = Days::new(span.first, span.last);
-                // The scope's monthly dollar budget, drawn beside the
-                // month's forecast.
-                let scope = if narrowed {
-                    state.narrowing.with(scope_of_narrowing)
-                } else {
-                    Some(Scope::Organization)
-                };
-                let selected = state.selected.get();
-                let budget = state.budgets.with(|all| {
-                    all.iter()
-                        .filter(|b| Some(&b.scope) == scope.as_ref())
-                        .filter(|b| {
-                            selected.as_deref()
-                                == Some(b.connection_id.as_str())
-                        })
-                        .filter(|b| b.period == Period::Month)
-                        .find_map(|b| match b.limit {
-                            Limit::Usd(amount) => Some(amount),
-                            Limit::Tokens(_) => None,
-                        })
-                });
-                let options = Options { budget, ..options };
-                analytics(&inputs, &filter, &zone, days, now, &options)
-            })
+        let days = Days::new(span.first, span.last);
+        // The scope's monthly dollar budget, drawn beside the month's
+        // forecast.
+        let scope = if narrowed {
+            state.narrowing.with(scope_of_narrowing)
+        } else {
+            Some(Scope::Organization)
+        };
+        let selected = state.selected.get();
+        let budget = state.budgets.with(|all| {
+            all.iter()
+                .filter(|b| Some(&b.scope) == scope.as_ref())
+                .filter(|b| {
+                    selected.as_deref() == Some(b.connection_id.as_str())
+                })
+                .filter(|b| b.period == Period::Month)
+                .find_map(|b| match b.limit {
+                    Limit::Usd(amount) => Some(amount),
+                    Limit::Tokens(_) => None,
+                })
+        });
+        let options = Options { budget, ..options };
+        state.with_inputs(|inputs| {
+            analytics(inputs, &filter, &zone, days, now, &options)
         })
     })
 }

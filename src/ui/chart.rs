@@ -15,7 +15,7 @@ use crate::charts::views;
 use crate::charts::{draw, to_svg, Chart, Palette, DARK, LIGHT};
 use crate::domain::analytics::bundle::scoped_rows;
 use crate::domain::analytics::trend::daily_trend;
-use crate::domain::analytics::{Days, Filter, Inputs};
+use crate::domain::analytics::{Days, Filter};
 use crate::domain::export::{Cell, Table};
 
 /// Estimated cost per local day of the selected organization.
@@ -27,18 +27,9 @@ pub fn DailyChart() -> impl IntoView {
     let chart = Memo::new(move |_| {
         let span = span.get();
         let zone = state.zone.get();
-        let trend = state.prices.with(|prices| {
-            state.data.with(|d| {
-                let inputs = Inputs {
-                    records: &d.usage,
-                    keys: &d.keys,
-                    projects: &d.projects,
-                    people: &d.people,
-                    prices,
-                };
-                let rows = scoped_rows(&inputs, &Filter::default());
-                daily_trend(&rows, &zone, Days::new(span.first, span.last))
-            })
+        let trend = state.with_inputs(|inputs| {
+            let rows = scoped_rows(inputs, &Filter::default());
+            daily_trend(&rows, &zone, Days::new(span.first, span.last))
         });
         views::cost_chart(&trend, zone.name())
     });

@@ -183,6 +183,25 @@ impl AppState {
         self.range.get().resolve(&zone, super::actions::now())
     }
 
+    /// Runs `f` over what the analytics are made from: the loaded data
+    /// and the user's prices (tracked).
+    pub fn with_inputs<T>(
+        &self,
+        f: impl FnOnce(&crate::domain::analytics::Inputs) -> T,
+    ) -> T {
+        self.prices.with(|prices| {
+            self.data.with(|d| {
+                f(&crate::domain::analytics::Inputs {
+                    records: &d.usage,
+                    keys: &d.keys,
+                    projects: &d.projects,
+                    people: &d.people,
+                    prices,
+                })
+            })
+        })
+    }
+
     pub fn db(&self) -> Option<Db> {
         self.db.get_untracked()
     }

@@ -10,6 +10,7 @@ pub use hours::split_into_hours;
 
 use super::cost::CostRecord;
 use super::keys::{ApiKey, KeyNotes, KeyOwner, OwnerKind, Project};
+use super::people::Person;
 use super::time::{Date, DAY};
 use super::usage::{BucketWidth, TokenCounts, UsageKind, UsageRecord};
 
@@ -81,6 +82,21 @@ pub fn stored_usage(org: &DemoOrg, now: i64) -> Vec<UsageRecord> {
         usage.extend(hours);
     }
     usage
+}
+
+/// The demo's users as the people a sync stores.
+pub fn people(org: &DemoOrg, connection_id: &str) -> Vec<Person> {
+    org.users
+        .iter()
+        .map(|u| Person {
+            connection_id: connection_id.to_owned(),
+            id: u.id.clone(),
+            kind: OwnerKind::User,
+            name: u.name.clone(),
+            email: Some(u.email.clone()),
+            role: Some(u.role.clone()),
+        })
+        .collect()
 }
 
 /// The connection id under which the demo is stored in the page.

@@ -8,11 +8,10 @@ use keymeter::domain::analytics::{
     analytics, Analytics, Days, Filter, Inputs, Options,
 };
 use keymeter::domain::demo::{
-    demo_org, stored_usage, DEMO_CONNECTION, DEMO_DAYS,
+    self, demo_org, stored_usage, DEMO_CONNECTION, DEMO_DAYS,
 };
 use keymeter::domain::keys::visible_name;
 use keymeter::domain::money::{group_thousands, Usd};
-use keymeter::domain::people::Person;
 use keymeter::domain::price::PriceTable;
 use keymeter::domain::range::RangeChoice;
 use keymeter::domain::time::Date;
@@ -28,18 +27,7 @@ fn native(filter: &Filter) -> Analytics {
     let now = now_unix();
     let org = demo_org(DEMO_CONNECTION, Date::from_unix(now), DEMO_DAYS);
     let usage = stored_usage(&org, now);
-    let people: Vec<Person> = org
-        .users
-        .iter()
-        .map(|u| Person {
-            connection_id: DEMO_CONNECTION.to_owned(),
-            id: u.id.clone(),
-            kind: keymeter::domain::keys::OwnerKind::User,
-            name: u.name.clone(),
-            email: None,
-            role: None,
-        })
-        .collect();
+    let people = demo::people(&org, DEMO_CONNECTION);
     let prices = PriceTable::built_in();
     let inputs = Inputs {
         records: &usage,
