@@ -25,6 +25,8 @@ if ! $build_only; then
   command -v chromedriver >/dev/null 2>&1 || apt_missing+=(chromium-driver)
 fi
 command -v npm >/dev/null 2>&1 || apt_missing+=(nodejs npm)
+# scripts/size.sh reports brotli sizes beside gzip ones.
+command -v brotli >/dev/null 2>&1 || apt_missing+=(brotli)
 if [ ${#apt_missing[@]} -gt 0 ]; then
   say "installing ${apt_missing[*]} from Debian"
   sudo_cmd=""

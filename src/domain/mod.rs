@@ -4,6 +4,7 @@
 pub mod analytics;
 pub mod backup;
 pub mod budget;
+pub mod bytes;
 pub mod connection;
 pub mod cost;
 pub mod csv_export;

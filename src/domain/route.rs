@@ -1,7 +1,8 @@
 //! What the page shows, as a URL query: the view, its filters, the range
 //! and the display zone. Keeping it in the query (not the path) lets a
 //! bookmark, a reload or a shared link open the same view on any static
-//! host, GitHub Pages sub-paths included, with no fallback page needed.
+//! host, GitHub Pages sub-paths included; a fallback page only catches
+//! old or mistyped paths.
 //! Only ids go in the URL, never a secret.
 
 use super::range::RangeChoice;

@@ -19,6 +19,7 @@ use super::overview::OverviewTable;
 use super::people::{ScopeList, Who};
 use super::prices::PricesPage;
 use super::state::{AppState, View, ALL};
+use super::storage_panel::StoragePanel;
 use super::summaries::Summaries;
 use super::sync_panel::SyncPanel;
 use super::when::WhenBar;
@@ -60,7 +61,7 @@ pub fn App() -> impl IntoView {
                     View::Budgets => view! { <BudgetsPage/> }.into_any(),
                     View::Alerts => view! { <AlertCentre/> }.into_any(),
                     View::Prices => view! { <PricesPage/> }.into_any(),
-                    View::Backup => view! { <ImportPanel/><BackupPanel/> }.into_any(),
+                    View::Backup => view! { <ImportPanel/><BackupPanel/><StoragePanel/> }.into_any(),
                     View::Organization => view! { <OrganizationPage/> }.into_any(),
                     View::Analytics => view! { <AnalyticsPage/> }.into_any(),
                     View::Compare => view! { <ComparePage/> }.into_any(),

@@ -29,6 +29,7 @@ mod price_actions;
 mod prices;
 mod secrets;
 mod state;
+mod storage_panel;
 mod summaries;
 mod sync_panel;
 mod url;

@@ -4,6 +4,8 @@
 //!
 //! Paths under the prefix that match no file get `index.html`, as a
 //! single-page app host does, so a reload on a deep link still works.
+//! [`serve_dir_as_pages`] answers them as GitHub Pages does instead: with
+//! the site's `404.html` and status 404.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -47,11 +49,28 @@ impl StaticServer {
 /// # Panics
 /// If no loopback port can be bound, which leaves a test nothing to do.
 pub async fn serve_dir(dir: PathBuf, prefix: &str) -> StaticServer {
-    let prefix = normalize_prefix(prefix);
     let files =
         ServeDir::new(&dir).fallback(ServeFile::new(dir.join("index.html")));
+    serve(Router::new().fallback_service(files), prefix).await
+}
+
+/// Serves `dir` under `prefix` as GitHub Pages serves a project site: a
+/// path that matches no file gets the site's `404.html` with status 404,
+/// which is all an app can do about old or mistyped links there.
+///
+/// # Panics
+/// If no loopback port can be bound.
+pub async fn serve_dir_as_pages(dir: PathBuf, prefix: &str) -> StaticServer {
+    let files = ServeDir::new(&dir)
+        .not_found_service(ServeFile::new(dir.join("404.html")));
+    serve(Router::new().fallback_service(files), prefix).await
+}
+
+/// Mounts `files` under `prefix` on a free port of 127.0.0.1.
+async fn serve(files: Router, prefix: &str) -> StaticServer {
+    let prefix = normalize_prefix(prefix);
     let router = match prefix.trim_end_matches('/') {
-        "" => Router::new().fallback_service(files),
+        "" => files,
         mount => {
             let mount = mount.to_owned();
             Router::new().nest_service(&mount, files).layer(

@@ -241,6 +241,11 @@ impl Browser {
                 if !name.ends_with(".crdownload") && !name.starts_with('.') {
                     let bytes = std::fs::read(entry.path())
                         .map_err(|e| e.to_string())?;
+                    // Chrome may show the final name a moment before the
+                    // bytes land; every keymeter file has content.
+                    if bytes.is_empty() {
+                        return Err(format!("{name} is still empty"));
+                    }
                     return Ok((name, bytes));
                 }
             }

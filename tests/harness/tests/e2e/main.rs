@@ -14,6 +14,7 @@ mod keys;
 mod monitor;
 mod prices;
 mod secrets;
+mod ship;
 mod sync;
 mod windows;
 
