@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Prints keymeter's speed figures (nothing is asserted): a sync against the
-# mock API with 100 ms per reply, and storing 100,000 usage results beside
-# a plain JavaScript bulk put. Sets up the tools and the bundle first.
+# mock API with 100 ms per reply, storing 100,000 usage results beside a
+# plain JavaScript bulk put, and adding up 1,000,000 stored rows for the
+# overview, one key and the comparison beside the same sums in plain
+# JavaScript. Sets up the tools and the bundle first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -15,3 +17,5 @@ trunk build --release --offline --public-url /keymeter/ --dist "$KEYMETER_DIST"
 cargo bench -p keymeter-harness --bench sync
 cargo test -p keymeter --release --target wasm32-unknown-unknown \
   --test store_bench -- --nocapture 2>&1 | grep -E '^store |test result'
+cargo test -p keymeter --release --target wasm32-unknown-unknown \
+  --test analytics_bench -- --nocapture 2>&1 | grep -E '^analytics |test result'

@@ -1,20 +1,22 @@
 //! Every analytics view of one scope in one call, so the UI filters and
 //! prices the rows once and draws all charts from the same numbers.
 
-use super::burn::{burn, Burn, LAST_DAY, LAST_HOUR};
-use super::compare::{compare_keys, KeyLine};
+use super::burn::{Burn, Window, LAST_DAY, LAST_HOUR};
+use super::compare::{compare_of, KeyLine};
 use super::directory::Directory;
 use super::filter::Filter;
-use super::forecast::{month_forecast, MonthForecast};
-use super::grid::Days;
-use super::models::{models, ModelRow};
-use super::pattern::{pattern, Pattern};
+use super::forecast::{month_of, MonthForecast, MonthTally};
+use super::grid::{DayGrid, Days};
+use super::ledger::Ledger;
+use super::models::{models_of, ModelRow};
+use super::pattern::{covered_days, HourTally, Pattern};
 use super::rows::{price_rows, Row};
-use super::source::Source;
-use super::stacked::{stacked, Stack};
-use super::team::{team_summary, TeamSummary};
-use super::top::{top, Consumer, Dimension};
-use super::trend::{trend, Trend};
+use super::source::{buckets, coverages, Source};
+use super::stacked::{stacked_of, Stack};
+use super::tally::Tally;
+use super::team::{team_of, TeamSummary};
+use super::top::{top_of, Consumer, Dimension};
+use super::trend::{DayTally, Trend};
 use crate::domain::keys::{ApiKey, Project};
 use crate::domain::money::Usd;
 use crate::domain::people::Person;
@@ -116,31 +118,69 @@ pub fn analytics_of(
 ) -> Analytics {
     let directory = Directory::new(inputs.keys, inputs.projects, inputs.people);
     let today = zone.date(now);
+    let today_only = Days::new(today, today);
+    let month = month_of(zone, now);
+    let pattern_days = days.until(today).unwrap_or(days);
 
-    let source = Source::choose(rows, zone, days);
-    let today_source = Source::choose(rows, zone, Days::new(today, today));
-    let range = trend(rows, &source);
-    let models = models(rows, &source);
-    let top_of =
-        |dimension| top(rows, &source, &directory, dimension, options.top);
+    // What the rows hold of each view's days, in one pass.
+    let span = |days| DayGrid::new(zone, days).span();
+    let [in_range, in_today, in_month, in_pattern] = coverages(
+        buckets(rows),
+        [
+            span(days),
+            span(today_only),
+            span(month),
+            span(pattern_days),
+        ],
+    );
+    let source = Source::covering(&in_range, zone, days);
+    let today_source = Source::covering(&in_today, zone, today_only);
+    let month_source = Source::covering(&in_month, zone, month);
+    let pattern_days = covered_days(&in_pattern, zone, pattern_days);
 
+    // Every view takes what it needs of each row in one more pass.
+    let mut ledger = Ledger::new(&source, Some(now));
+    let mut today_days = DayTally::new(&today_source);
+    let mut hours = HourTally::new(zone, pattern_days);
+    let mut month_days = MonthTally::new(&month_source, now);
+    let hour_window = Window::new(now, LAST_HOUR);
+    let mut last_hour = Tally::default();
+    for row in rows {
+        ledger.add(row);
+        today_days.add(row);
+        hours.add(row);
+        month_days.add(row);
+        if hour_window.holds(row) {
+            last_hour.add(row);
+        }
+    }
+
+    // The scope's last 24 hours and first usage are those of its groups.
+    let mut last_day = Tally::default();
+    for group in ledger.groups() {
+        last_day.merge(&group.last_day);
+    }
+    let range = ledger.trend();
+    let models = models_of(&ledger);
+    let top = |dimension| top_of(&ledger, &directory, dimension, options.top);
+    let seen = ledger.first_seen().at();
     Analytics {
         days,
         today,
-        today_trend: trend(rows, &today_source),
-        pattern: pattern(rows, zone, days.until(today).unwrap_or(days)),
-        burn_last_hour: burn(rows, now, LAST_HOUR),
-        burn_last_day: burn(rows, now, LAST_DAY),
-        forecast: month_forecast(rows, zone, now, options.budget),
-        keys: compare_keys(rows, &source, &directory, inputs.keys, filter, now),
+        today_trend: today_days.trend(),
+        pattern: hours.pattern(),
+        burn_last_hour: Burn::new(last_hour, seen, now, LAST_HOUR),
+        burn_last_day: Burn::new(last_day, seen, now, LAST_DAY),
+        forecast: month_days.forecast(options.budget),
+        keys: compare_of(&ledger, &directory, inputs.keys, filter),
         top: TopConsumers {
-            keys: top_of(Dimension::Key),
-            users: top_of(Dimension::User),
-            projects: top_of(Dimension::Project),
-            models: top_of(Dimension::Model),
+            keys: top(Dimension::Key),
+            users: top(Dimension::User),
+            projects: top(Dimension::Project),
+            models: top(Dimension::Model),
         },
-        stacked: stacked(rows, &source, &directory, options.stacked_keys),
-        team: team_summary(rows, &source, &models, &range),
+        stacked: stacked_of(&ledger, &directory, options.stacked_keys),
+        team: team_of(&ledger, &models, &range),
         trend: range,
         models,
     }
@@ -148,6 +188,7 @@ pub fn analytics_of(
 
 /// Whether `record` belongs to the scope: selected by `filter`, and of
 /// a tracked key or of the key the filter names.
+#[inline]
 pub fn in_scope(
     record: &UsageRecord,
     filter: &Filter,
@@ -163,18 +204,27 @@ pub fn in_scope(
 /// The rows of the scope of `filter`, priced.
 pub fn scoped_rows<'a>(inputs: &Inputs<'a>, filter: &Filter) -> Vec<Row<'a>> {
     let directory = Directory::new(inputs.keys, inputs.projects, inputs.people);
-    price_rows(
-        inputs.prices,
-        inputs
-            .records
-            .iter()
-            .filter(|r| in_scope(r, filter, &directory)),
-    )
+    // Everything is in scope then, and the rows need no picking.
+    if filter.is_empty() && directory.tracks_all() {
+        return price_rows(inputs.prices, inputs.records);
+    }
+    // Picked first, so that the rows are made in a list of their size
+    // rather than in one copied over and over as it grows.
+    let mut records: Vec<&UsageRecord> = Vec::new();
+    for record in inputs.records {
+        if in_scope(record, filter, &directory) {
+            records.push(record);
+        }
+    }
+    price_rows(inputs.prices, records)
 }
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     use super::*;
+    use crate::domain::analytics::compare::KeyRef;
     use crate::domain::analytics::filter::UNATTRIBUTED;
     use crate::domain::analytics::fixtures::{
         by, daily, hourly, unpriced, utc,
@@ -218,6 +268,102 @@ mod tests {
         };
         let now = last().to_unix() + 20 * 3_600;
         analytics(&inputs, filter, zone, days, now, &Options::default())
+    }
+
+    /// Sums of the rows `source` places, counted row by row the plainest
+    /// way: by day, by key, by user and by model label.
+    struct Counted {
+        days: Vec<Tally>,
+        keys: HashMap<Option<(String, String)>, Tally>,
+        users: HashMap<Option<String>, Tally>,
+        models: HashMap<String, Tally>,
+    }
+
+    fn counted(rows: &[Row], source: &Source) -> Counted {
+        let mut counted = Counted {
+            days: vec![Tally::default(); source.grid().len()],
+            keys: HashMap::new(),
+            users: HashMap::new(),
+            models: HashMap::new(),
+        };
+        for row in rows {
+            let Some(day) = source.place(row) else {
+                continue;
+            };
+            let r = row.record();
+            let key =
+                r.api_key_id.clone().map(|k| (r.connection_id.clone(), k));
+            counted.days[day].add(row);
+            counted.keys.entry(key).or_default().add(row);
+            counted.users.entry(r.user_id.clone()).or_default().add(row);
+            let label = crate::domain::analytics::filter::model_label(r);
+            counted.models.entry(label.to_owned()).or_default().add(row);
+        }
+        counted
+    }
+
+    #[test]
+    fn the_single_pass_adds_up_what_counting_row_by_row_gives() {
+        let (org, records) = synced();
+        let mut stored = records.clone();
+        stored.sort_by_key(|r| (r.kind.path(), r.width.as_str(), r.start_time));
+        let mut scrambled = records;
+        scrambled.sort_by_key(|r| (r.counts.input % 7, r.start_time % 5));
+        let everything = Options {
+            top: 100,
+            stacked_keys: 100,
+            budget: None,
+        };
+        let now = last().to_unix() + 20 * 3_600;
+        let days = Days::ending(last(), 14);
+        for records in [&stored, &scrambled] {
+            for zone in [Zone::utc(), berlin(), kolkata()] {
+                let inputs = Inputs {
+                    records,
+                    keys: &org.keys,
+                    projects: &org.projects,
+                    people: &[],
+                    prices: built_in_table(),
+                };
+                let all = Filter::default();
+                let result =
+                    analytics(&inputs, &all, &zone, days, now, &everything);
+                let rows = scoped_rows(&inputs, &all);
+                let counted =
+                    counted(&rows, &Source::choose(&rows, &zone, days));
+
+                let days: Vec<Tally> =
+                    result.trend.points.iter().map(|p| p.tally).collect();
+                assert_eq!(days, counted.days, "{}", zone.name());
+                for line in result.keys.iter().filter(|l| !l.tally.is_empty()) {
+                    let key = match &line.key {
+                        KeyRef::Key {
+                            connection_id,
+                            key_id,
+                        } => Some((connection_id.clone(), key_id.clone())),
+                        KeyRef::Unattributed => None,
+                    };
+                    assert_eq!(Some(&line.tally), counted.keys.get(&key));
+                }
+                let layers = result.stacked.layers.iter();
+                let stacked: Vec<Tally> = layers.map(|l| l.total).collect();
+                assert_eq!(stacked.len(), counted.keys.len());
+                assert!(stacked
+                    .iter()
+                    .all(|t| counted.keys.values().any(|k| k == t)));
+                for user in &result.top.users {
+                    assert_eq!(Some(&user.tally), counted.users.get(&user.id));
+                }
+                assert_eq!(result.top.users.len(), counted.users.len());
+                for model in &result.models {
+                    assert_eq!(
+                        Some(&model.tally),
+                        counted.models.get(&model.label)
+                    );
+                }
+                assert_eq!(result.models.len(), counted.models.len());
+            }
+        }
     }
 
     #[test]

@@ -6,9 +6,10 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
-use super::burn::{in_window, Burn, FirstSeen, LAST_DAY};
+use super::burn::{Burn, FirstSeen, LAST_DAY};
 use super::directory::{Directory, UNATTRIBUTED_LABEL};
 use super::filter::{Filter, UNATTRIBUTED};
+use super::ledger::{key_id, KeyId, Ledger};
 use super::rows::Row;
 use super::source::Source;
 use super::tally::{share, Tally};
@@ -73,9 +74,6 @@ pub enum Direction {
     Descending,
 }
 
-/// An API key by connection and id; `None` for unattributed usage.
-type KeyId<'a> = Option<(&'a str, &'a str)>;
-
 /// One key's running sums.
 #[derive(Default)]
 struct Sums<'a> {
@@ -89,29 +87,37 @@ struct Sums<'a> {
 /// when each key was first seen) over the days of `source`, most
 /// expensive first. `keys` is the listing; those `filter` admits and the
 /// user tracks get a line whatever their usage.
-pub fn compare_keys<'a>(
-    rows: &[Row<'a>],
+pub fn compare_keys(
+    rows: &[Row],
     source: &Source,
     directory: &Directory,
     keys: &[ApiKey],
     filter: &Filter,
     now: i64,
 ) -> Vec<KeyLine> {
+    let ledger = Ledger::of(rows, source, Some(now));
+    compare_of(&ledger, directory, keys, filter)
+}
+
+/// The lines of the groups of `ledger`, which must hold all of the
+/// scope's rows and their last 24 hours (`Ledger::new` with `now`).
+pub fn compare_of(
+    ledger: &Ledger,
+    directory: &Directory,
+    keys: &[ApiKey],
+    filter: &Filter,
+) -> Vec<KeyLine> {
+    debug_assert!(ledger.now().is_some(), "burn rates need the last day");
+    let now = ledger.now().unwrap_or_default();
     let mut sums: HashMap<KeyId, Sums> = HashMap::new();
-    for row in rows {
-        let record = row.record();
-        let id = record
-            .api_key_id
-            .as_deref()
-            .map(|key| (record.connection_id.as_str(), key));
-        let sum = sums.entry(id).or_default();
-        sum.first_seen.add(row.width(), row.start());
-        if source.place(row).is_some() {
-            sum.range.add(row);
-        }
-        if in_window(row, now, LAST_DAY) {
-            sum.last_day.add(row);
-        }
+    // Groups come in the order of their first rows, so each key takes
+    // the project of its first row that has one.
+    for group in ledger.groups() {
+        let record = group.record;
+        let sum = sums.entry(key_id(record)).or_default();
+        sum.first_seen.merge(&group.first_seen);
+        sum.range.merge(&group.range);
+        sum.last_day.merge(&group.last_day);
         if sum.project.is_none() {
             sum.project = record.project_id.as_deref();
         }

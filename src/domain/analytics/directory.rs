@@ -54,6 +54,11 @@ impl<'a> Directory<'a> {
         self.keys.get(&(connection, id)).copied()
     }
 
+    /// Whether every key's usage shows in dashboards.
+    pub fn tracks_all(&self) -> bool {
+        !self.any_untracked
+    }
+
     /// Whether usage of key `id` shows in dashboards: keys the user
     /// switched off do not; keys the listing lacks do.
     pub fn is_tracked(&self, connection: &str, id: &str) -> bool {

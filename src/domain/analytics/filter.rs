@@ -1,6 +1,7 @@
 //! Which usage rows a view is about: an organization, a project, a user,
 //! an API key, a model or a kind of usage, or any combination.
 
+use super::group::same_text;
 use crate::domain::keys::ApiKey;
 use crate::domain::usage::{UsageKind, UsageRecord};
 
@@ -30,14 +31,21 @@ impl Filter {
     }
 
     /// Whether `record` is in the selection.
+    #[inline]
     pub fn matches(&self, record: &UsageRecord) -> bool {
         let same = |wanted: &Option<String>, value: Option<&str>| {
             wanted.as_deref().is_none_or(|w| value == Some(w))
         };
-        same(&self.connection, Some(&record.connection_id))
+        // The key first, as `key_matches` reads it: pages of one key
+        // pass over every row to find a few.
+        let key = match (&self.key, &record.api_key_id) {
+            (None, _) => true,
+            (Some(wanted), Some(key)) => same_text(wanted, key),
+            (Some(wanted), None) => wanted == UNATTRIBUTED,
+        };
+        key && same(&self.connection, Some(&record.connection_id))
             && same(&self.project, record.project_id.as_deref())
             && same(&self.user, record.user_id.as_deref())
-            && self.key_matches(record.api_key_id.as_deref())
             && self
                 .model
                 .as_deref()
@@ -67,7 +75,7 @@ impl Filter {
         match (self.key.as_deref(), key) {
             (None, _) => true,
             (Some(UNATTRIBUTED), None) => true,
-            (Some(wanted), Some(key)) => wanted == key,
+            (Some(wanted), Some(key)) => same_text(wanted, key),
             (Some(_), None) => false,
         }
     }

@@ -4,7 +4,7 @@
 
 use super::grid::Days;
 use super::rows::Row;
-use super::source::Source;
+use super::source::{Placer, Source};
 use super::tally::Tally;
 use crate::domain::money::Usd;
 use crate::domain::time::Date;
@@ -113,36 +113,82 @@ pub fn month_forecast(
     now: i64,
     budget: Option<Usd>,
 ) -> MonthForecast {
-    let today = zone.date(now);
-    let month = Days::new(today.first_of_month(), last_of_month(today));
-    let source = Source::choose(rows, zone, month);
-    let grid = source.grid();
-    let (start, end) = grid.span();
-
-    // Daily rows of a UTC month may make "today" the UTC date.
-    let today_index = grid.index(now).unwrap_or(grid.len() - 1);
-    let recent_index = (today_index + 1).saturating_sub(RECENT_DAYS);
-    let since = grid.bounds(recent_index).map_or(start, |b| b.0);
-
-    let (mut spent, mut recent) = (Tally::default(), Usd::ZERO);
+    let source = Source::choose(rows, zone, month_of(zone, now));
+    let mut month = MonthTally::new(&source, now);
     for row in rows {
-        let Some(day) = source.place(row) else {
-            continue;
-        };
-        spent.add(row);
-        if day >= recent_index {
-            recent += row.cost().unwrap_or_default();
+        month.add(row);
+    }
+    month.forecast(budget)
+}
+
+/// The local month holding `now` in `zone`.
+pub fn month_of(zone: &Zone, now: i64) -> Days {
+    let today = zone.date(now);
+    Days::new(today.first_of_month(), last_of_month(today))
+}
+
+/// A month's spending being added up, row by row, on the days of a
+/// source of `month_of`.
+#[derive(Clone, Debug)]
+pub struct MonthTally<'s> {
+    placer: Placer<'s>,
+    now: i64,
+    /// The first day of the recent pace, and its start.
+    recent_index: usize,
+    since: i64,
+    spent: Tally,
+    recent: Usd,
+}
+
+impl<'s> MonthTally<'s> {
+    /// Nothing spent yet in the month of `source` at `now`.
+    pub fn new(source: &'s Source, now: i64) -> Self {
+        let grid = source.grid();
+        // Daily rows of a UTC month may make "today" the UTC date.
+        let today_index = grid.index(now).unwrap_or(grid.len() - 1);
+        let recent_index = (today_index + 1).saturating_sub(RECENT_DAYS);
+        let since = grid.bounds(recent_index).map_or(grid.span().0, |b| b.0);
+        MonthTally {
+            placer: Placer::new(source),
+            now,
+            recent_index,
+            since,
+            spent: Tally::default(),
+            recent: Usd::ZERO,
         }
     }
-    let period = Period { start, end };
-    let recent = Recent {
-        since,
-        cost: recent,
-    };
-    MonthForecast {
-        forecast: forecast(period, now, spent.cost, recent, budget),
-        spent,
-        utc_days: source.days_are_utc(),
+
+    /// Adds `row` if the source uses it.
+    #[inline]
+    pub fn add(&mut self, row: &Row) {
+        let Some(day) = self.placer.place(row) else {
+            return;
+        };
+        self.spent.add(row);
+        if day >= self.recent_index {
+            self.recent += row.cost().unwrap_or_default();
+        }
+    }
+
+    pub fn forecast(self, budget: Option<Usd>) -> MonthForecast {
+        let source = self.placer.source();
+        let (start, end) = source.grid().span();
+        let period = Period { start, end };
+        let recent = Recent {
+            since: self.since,
+            cost: self.recent,
+        };
+        MonthForecast {
+            forecast: forecast(
+                period,
+                self.now,
+                self.spent.cost,
+                recent,
+                budget,
+            ),
+            spent: self.spent,
+            utc_days: source.days_are_utc(),
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! The days of a view and where each bucket falls among them.
 
-use crate::domain::time::Date;
+use crate::domain::time::{Date, DAY};
 use crate::domain::zone::Zone;
 
 /// Local dates from `first` to `last`, both included.
@@ -55,18 +55,22 @@ pub struct DayGrid {
     days: Days,
     /// The start of each day and, last, the end of the range.
     bounds: Vec<i64>,
+    /// Whether every day lasts 24 hours, so that an instant's day is a
+    /// division away: true wherever the clocks do not change.
+    even: bool,
 }
 
 impl DayGrid {
     /// The days of `days` as `zone` counts them: 23 or 25 hours long on
     /// the days its clocks change.
     pub fn new(zone: &Zone, days: Days) -> DayGrid {
-        let bounds = days
+        let bounds: Vec<i64> = days
             .dates()
             .chain(std::iter::once(days.last.add_days(1)))
             .map(|date| zone.day_start(date))
             .collect();
-        DayGrid { days, bounds }
+        let even = bounds.windows(2).all(|w| w[1] - w[0] == DAY);
+        DayGrid { days, bounds, even }
     }
 
     pub fn days(&self) -> Days {
@@ -84,6 +88,7 @@ impl DayGrid {
     }
 
     /// `[start, end)` of the whole range, UTC seconds.
+    #[inline]
     pub fn span(&self) -> (i64, i64) {
         (self.bounds[0], self.bounds[self.len()])
     }
@@ -99,10 +104,14 @@ impl DayGrid {
     }
 
     /// The day holding the instant `utc`, if the range does.
+    #[inline]
     pub fn index(&self, utc: i64) -> Option<usize> {
         let (start, end) = self.span();
         if utc < start || utc >= end {
             return None;
+        }
+        if self.even {
+            return Some(((utc - start) / DAY) as usize);
         }
         Some(self.bounds.partition_point(|&b| b <= utc) - 1)
     }
@@ -133,6 +142,24 @@ mod tests {
         let days = Days::new(Date::new(2026, 10, 25), Date::new(2026, 10, 25));
         let (start, end) = DayGrid::new(&berlin(), days).span();
         assert_eq!(end - start, 25 * HOUR);
+    }
+
+    #[test]
+    fn on_and_off_clock_change_days_every_hour_finds_its_own_day() {
+        for days in [
+            Days::new(Date::new(2026, 3, 27), Date::new(2026, 3, 31)),
+            Days::new(Date::new(2026, 6, 1), Date::new(2026, 6, 3)),
+        ] {
+            let zone = berlin();
+            let grid = DayGrid::new(&zone, days);
+            let (start, end) = grid.span();
+            for at in (start - 2 * HOUR..end + 2 * HOUR).step_by(1_800) {
+                let day = grid.index(at);
+                let date = zone.date(at);
+                let inside = days.first <= date && date <= days.last;
+                assert_eq!(day.map(|d| grid.date(d)), inside.then_some(date));
+            }
+        }
     }
 
     #[test]

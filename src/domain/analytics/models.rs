@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use super::filter::model_label;
+use super::ledger::Ledger;
 use super::rows::Row;
 use super::source::Source;
 use super::tally::{share, Tally};
@@ -25,18 +26,23 @@ pub struct ModelRow {
 /// The lines of the rows `source` uses, most expensive first, then by
 /// tokens and by name.
 pub fn models(rows: &[Row], source: &Source) -> Vec<ModelRow> {
+    models_of(&Ledger::of(rows, source, None))
+}
+
+/// The lines of the groups of `ledger` with usage on its days.
+pub fn models_of(ledger: &Ledger) -> Vec<ModelRow> {
     let mut sums: HashMap<(&str, Option<UsageKind>), Tally> = HashMap::new();
-    for row in rows {
-        if source.place(row).is_none() {
+    for group in ledger.groups() {
+        if group.range.is_empty() {
             continue;
         }
-        let record = row.record();
+        let record = group.record;
         // Kinds share no model names, but a kind without a model must
         // not merge with a model that happens to carry its label.
         let kind = record.model.is_none().then_some(record.kind);
         sums.entry((model_label(record), kind))
             .or_default()
-            .add(row);
+            .merge(&group.range);
     }
 
     let all_tokens: u64 = sums.values().map(|t| t.tokens).sum();

@@ -8,9 +8,10 @@
 
 use super::grid::{DayGrid, Days};
 use super::rows::Row;
-use super::source::{buckets, coverage};
+use super::source::{buckets, coverage, Coverage};
 use super::tally::Tally;
 use crate::domain::money::Usd;
+use crate::domain::time::DAY;
 use crate::domain::usage::BucketWidth;
 use crate::domain::zone::Zone;
 
@@ -74,35 +75,86 @@ impl Pattern {
 /// The pattern of the scope's `rows` over `days` in `zone`. Pass days
 /// that end today at the latest: days to come would count as idle ones.
 pub fn pattern(rows: &[Row], zone: &Zone, days: Days) -> Pattern {
-    let mut hours: Vec<HourSlot> = (0..24)
-        .map(|hour| HourSlot {
-            hour,
-            tally: Tally::default(),
-        })
-        .collect();
-    let Some(days) = covered_days(rows, zone, days) else {
-        return Pattern { hours, days: None };
-    };
-
-    let grid = DayGrid::new(zone, days);
+    let span = DayGrid::new(zone, days).span();
+    let seen = coverage(buckets(rows), span.0, span.1);
+    let mut hours = HourTally::new(zone, covered_days(&seen, zone, days));
     for row in rows {
-        if row.width() == BucketWidth::Hour && grid.index(row.start()).is_some()
-        {
-            let hour = zone.local(row.start()).hour as usize;
+        hours.add(row);
+    }
+    hours.pattern()
+}
+
+/// A pattern being added up, row by row.
+#[derive(Clone, Debug)]
+pub struct HourTally<'z> {
+    zone: &'z Zone,
+    /// The days averaged over and their bounds; `None` without hourly
+    /// rows to average.
+    grid: Option<DayGrid>,
+    hours: Vec<HourSlot>,
+    /// The last bucket start met and its hour, if counted: the rows of
+    /// a bucket come one after the other.
+    last: Option<(i64, Option<usize>)>,
+}
+
+impl<'z> HourTally<'z> {
+    /// No usage yet over `days` (see `covered_days`).
+    pub fn new(zone: &'z Zone, days: Option<Days>) -> Self {
+        HourTally {
+            zone,
+            grid: days.map(|days| DayGrid::new(zone, days)),
+            hours: (0..24)
+                .map(|hour| HourSlot {
+                    hour,
+                    tally: Tally::default(),
+                })
+                .collect(),
+            last: None,
+        }
+    }
+
+    /// Adds `row` if it is an hourly bucket of the days.
+    #[inline]
+    pub fn add(&mut self, row: &Row) {
+        if row.width() != BucketWidth::Hour {
+            return;
+        }
+        let start = row.start();
+        let hour = match self.last {
+            Some((last, hour)) if last == start => hour,
+            _ => {
+                let hour = self.hour(start);
+                self.last = Some((start, hour));
+                hour
+            }
+        };
+        if let Some(hour) = hour {
+            let hours: &mut [HourSlot] = &mut self.hours;
             hours[hour].tally.add(row);
         }
     }
-    Pattern {
-        hours,
-        days: Some(days),
+
+    /// The local hour of an hourly bucket starting at `start`, if it is
+    /// one of the days.
+    fn hour(&self, start: i64) -> Option<usize> {
+        self.grid.as_ref()?.index(start)?;
+        // The local hour, as `Zone::local` reads it, without the date.
+        let local = start + i64::from(self.zone.offset_at(start));
+        Some((local.rem_euclid(DAY) / 3_600) as usize)
+    }
+
+    pub fn pattern(self) -> Pattern {
+        Pattern {
+            hours: self.hours,
+            days: self.grid.map(|grid| grid.days()),
+        }
     }
 }
 
-/// The days of `days` whose usage the hourly rows hold in full: all of
-/// them, or those from the first local day the hourly rows cover.
-fn covered_days(rows: &[Row], zone: &Zone, days: Days) -> Option<Days> {
-    let span = DayGrid::new(zone, days).span();
-    let seen = coverage(buckets(rows), span.0, span.1);
+/// The days of `days` whose usage the hourly rows hold in full, given
+/// what the scope's rows hold of their span (`seen`): all of them, or
+/// those from the first local day the hourly rows cover.
+pub fn covered_days(seen: &Coverage, zone: &Zone, days: Days) -> Option<Days> {
     let hourly_from = seen.hourly_from?;
     if seen.hourly_complete() {
         return Some(days);

@@ -62,32 +62,55 @@ pub fn coverage(
     from: i64,
     to: i64,
 ) -> Coverage {
+    let [seen] = coverages(buckets, [(from, to)]);
+    seen
+}
+
+/// What the buckets hold of each of several spans, in one pass over
+/// them: a page shows views of several spans of the same rows.
+pub fn coverages<const N: usize>(
+    buckets: impl IntoIterator<Item = (BucketWidth, i64)>,
+    spans: [(i64, i64); N],
+) -> [Coverage; N] {
     let mut first_hour: Option<i64> = None;
-    let mut first_daily_in_span: Option<i64> = None;
-    let mut hourly_in_span = false;
+    let mut first_daily_in_span: [Option<i64>; N] = [None; N];
+    let mut hourly_in_span = [false; N];
     let earliest = |seen: Option<i64>, start: i64| {
         Some(seen.map_or(start, |s| s.min(start)))
     };
+    let mut last = None;
     for (width, start) in buckets {
+        // Rows of one bucket come together and say the same.
+        if last == Some((width, start)) {
+            continue;
+        }
+        last = Some((width, start));
         match width {
             BucketWidth::Hour => {
                 first_hour = earliest(first_hour, start);
-                hourly_in_span |= from <= start && start < to;
+                for (i, (from, to)) in spans.iter().enumerate() {
+                    hourly_in_span[i] |= *from <= start && start < *to;
+                }
             }
-            BucketWidth::Day if start < to && start + DAY > from => {
-                first_daily_in_span = earliest(first_daily_in_span, start);
+            BucketWidth::Day => {
+                for (i, (from, to)) in spans.iter().enumerate() {
+                    if start < *to && start + DAY > *from {
+                        first_daily_in_span[i] =
+                            earliest(first_daily_in_span[i], start);
+                    }
+                }
             }
-            _ => {}
+            BucketWidth::Minute => {}
         }
     }
     let hourly_from = first_hour.map(day_start);
-    Coverage {
+    std::array::from_fn(|i| Coverage {
         hourly_from,
-        daily_beyond: first_daily_in_span
+        daily_beyond: first_daily_in_span[i]
             .is_some_and(|d| hourly_from.is_none_or(|h| d < h)),
-        daily_in_span: first_daily_in_span.is_some(),
-        hourly_in_span,
-    }
+        daily_in_span: first_daily_in_span[i].is_some(),
+        hourly_in_span: hourly_in_span[i],
+    })
 }
 
 /// The width and start of each of `rows`, for `coverage`.
@@ -127,7 +150,13 @@ impl Source {
     pub fn choose(rows: &[Row], zone: &Zone, days: Days) -> Source {
         let (from, to) = DayGrid::new(zone, days).span();
         let seen = coverage(buckets(rows), from, to);
-        Source::with(resolution(&seen, zone), zone, days)
+        Source::covering(&seen, zone, days)
+    }
+
+    /// The source for `days` in `zone` of a scope whose buckets hold
+    /// `seen` of the days' span.
+    pub fn covering(seen: &Coverage, zone: &Zone, days: Days) -> Source {
+        Source::with(resolution(seen, zone), zone, days)
     }
 
     /// The source of `resolution`: local days for hourly rows, the same
@@ -162,11 +191,49 @@ impl Source {
 
     /// The day `row` counts toward, the one its bucket starts in, or
     /// `None` when the view does not use it. Each bucket counts once.
+    #[inline]
     pub fn place(&self, row: &Row) -> Option<usize> {
         if row.width() != self.resolution.width() {
             return None;
         }
         self.grid.index(row.start())
+    }
+}
+
+/// `Source::place` for rows as storage keeps them, where the rows of a
+/// bucket come one after the other: the day of a bucket is worked out
+/// once for all of its rows.
+#[derive(Clone, Debug)]
+pub struct Placer<'s> {
+    source: &'s Source,
+    /// The last bucket placed and its day.
+    last: Option<(BucketWidth, i64, Option<usize>)>,
+}
+
+impl<'s> Placer<'s> {
+    pub fn new(source: &'s Source) -> Self {
+        Placer { source, last: None }
+    }
+
+    pub fn source(&self) -> &'s Source {
+        self.source
+    }
+
+    /// What `Source::place` gives for `row`.
+    #[inline]
+    pub fn place(&mut self, row: &Row) -> Option<usize> {
+        match self.last {
+            Some((width, start, day))
+                if width == row.width() && start == row.start() =>
+            {
+                day
+            }
+            _ => {
+                let day = self.source.place(row);
+                self.last = Some((row.width(), row.start(), day));
+                day
+            }
+        }
     }
 }
 
@@ -232,6 +299,37 @@ mod tests {
         rows.extend(every_hour(start, start + 5 * HOUR, 1));
         let source = Source::choose(&priced(&rows), &los_angeles(), week());
         assert_eq!(source.resolution(), Resolution::Hourly);
+    }
+
+    #[test]
+    fn spans_seen_together_are_seen_as_each_alone() {
+        let records = synced();
+        let rows = priced(&records);
+        let day = |d: u32| Date::new(2026, 3, d).to_unix();
+        let spans = [
+            (day(1), day(11)),
+            (day(6), day(8)),
+            (day(9) + 7 * HOUR, day(9) + 9 * HOUR),
+            (day(20), day(21)),
+        ];
+        let together = coverages(buckets(&rows), spans);
+        for (span, seen) in spans.iter().zip(together) {
+            assert_eq!(seen, coverage(buckets(&rows), span.0, span.1));
+        }
+    }
+
+    #[test]
+    fn a_placer_places_every_row_as_its_source_does() {
+        let mut records = synced();
+        records.reverse();
+        let rows = priced(&records);
+        for zone in [Zone::utc(), kolkata(), berlin()] {
+            let source = Source::choose(&rows, &zone, week());
+            let mut placer = Placer::new(&source);
+            for row in &rows {
+                assert_eq!(placer.place(row), source.place(row));
+            }
+        }
     }
 
     #[test]

@@ -2,10 +2,9 @@
 //! keys on their own and the rest together as "Other", on the same days
 //! as the trend, so the layers of a day add up to its trend point.
 
-use std::collections::HashMap;
-
 use super::compare::KeyRef;
 use super::directory::{Directory, UNATTRIBUTED_LABEL};
+use super::ledger::{KeyId, Ledger};
 use super::rows::Row;
 use super::source::Source;
 use super::tally::Tally;
@@ -45,27 +44,17 @@ pub fn stacked(
     directory: &Directory,
     n: usize,
 ) -> Stack {
+    stacked_of(&Ledger::of(rows, source, None), directory, n)
+}
+
+/// The stack of the keys of `ledger` with usage on its days.
+pub fn stacked_of(ledger: &Ledger, directory: &Directory, n: usize) -> Stack {
+    let source = ledger.source();
     let grid = source.grid();
     let days = grid.len();
-    let mut by_key: HashMap<Option<(&str, &str)>, Vec<Tally>> = HashMap::new();
-    for row in rows {
-        let Some(day) = source.place(row) else {
-            continue;
-        };
-        let record = row.record();
-        let id = record
-            .api_key_id
-            .as_deref()
-            .map(|key| (record.connection_id.as_str(), key));
-        let points = by_key
-            .entry(id)
-            .or_insert_with(|| vec![Tally::default(); days]);
-        points[day].add(row);
-    }
-
-    let mut layers: Vec<Layer> = by_key
-        .into_iter()
-        .map(|(id, points)| layer(directory, id, points))
+    let mut layers: Vec<Layer> = ledger
+        .key_days()
+        .map(|(id, points)| layer(directory, id, points.to_vec()))
         .collect();
     layers.sort_by(|a, b| {
         b.total
@@ -97,11 +86,7 @@ pub fn stacked(
     }
 }
 
-fn layer(
-    directory: &Directory,
-    id: Option<(&str, &str)>,
-    points: Vec<Tally>,
-) -> Layer {
+fn layer(directory: &Directory, id: KeyId, points: Vec<Tally>) -> Layer {
     let mut total = Tally::default();
     for point in &points {
         total.merge(point);

@@ -24,6 +24,7 @@ pub struct Tally {
 
 impl Tally {
     /// Adds one priced row.
+    #[inline(always)]
     pub fn add(&mut self, row: &Row) {
         let tokens = row.tokens();
         self.tokens += tokens;

@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use super::ledger::Ledger;
 use super::models::ModelRow;
 use super::rows::Row;
 use super::source::Source;
@@ -35,15 +36,25 @@ pub fn team_summary(
     models: &[ModelRow],
     trend: &Trend,
 ) -> TeamSummary {
+    team_of(&Ledger::of(rows, source, None), models, trend)
+}
+
+/// The summary of the groups of `ledger` with usage on its days.
+pub fn team_of(
+    ledger: &Ledger,
+    models: &[ModelRow],
+    trend: &Trend,
+) -> TeamSummary {
     let mut keys = HashSet::new();
     let mut users = HashSet::new();
     let mut projects = HashSet::new();
-    for row in rows {
-        let used = row.tokens() > 0 || row.requests() > 0;
-        if !used || source.place(row).is_none() {
+    for group in ledger.groups() {
+        // Sums of counts are positive exactly when some row's are.
+        let used = group.range.tokens > 0 || group.range.requests > 0;
+        if !used {
             continue;
         }
-        let record = row.record();
+        let record = group.record;
         let connection = record.connection_id.as_str();
         if let Some(key) = record.api_key_id.as_deref() {
             keys.insert((connection, key));

@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 
 use super::directory::{Directory, UNATTRIBUTED_LABEL};
-use super::models::models;
+use super::ledger::Ledger;
+use super::models::models_of;
 use super::rows::Row;
 use super::source::Source;
 use super::tally::Tally;
@@ -41,8 +42,19 @@ pub fn top(
     dimension: Dimension,
     n: usize,
 ) -> Vec<Consumer> {
+    top_of(&Ledger::of(rows, source, None), directory, dimension, n)
+}
+
+/// The `n` biggest consumers by `dimension` among the groups of `ledger`
+/// with usage on its days.
+pub fn top_of(
+    ledger: &Ledger,
+    directory: &Directory,
+    dimension: Dimension,
+    n: usize,
+) -> Vec<Consumer> {
     if dimension == Dimension::Model {
-        let mut lines = models(rows, source);
+        let mut lines = models_of(ledger);
         lines.truncate(n);
         return lines
             .into_iter()
@@ -56,13 +68,14 @@ pub fn top(
     }
 
     let mut sums: HashMap<Option<(&str, &str)>, Tally> = HashMap::new();
-    for row in rows {
-        if source.place(row).is_some() {
-            let record = row.record();
-            let id = id_of(record, dimension)
-                .map(|id| (record.connection_id.as_str(), id));
-            sums.entry(id).or_default().add(row);
+    for group in ledger.groups() {
+        if group.range.is_empty() {
+            continue;
         }
+        let record = group.record;
+        let id = id_of(record, dimension)
+            .map(|id| (record.connection_id.as_str(), id));
+        sums.entry(id).or_default().merge(&group.range);
     }
     let mut consumers: Vec<Consumer> = sums
         .into_iter()

@@ -3,7 +3,7 @@
 
 use super::grid::Days;
 use super::rows::Row;
-use super::source::{Resolution, Source};
+use super::source::{Placer, Resolution, Source};
 use super::tally::Tally;
 use crate::domain::time::Date;
 use crate::domain::zone::Zone;
@@ -50,22 +50,63 @@ pub fn daily_trend(rows: &[Row], zone: &Zone, days: Days) -> Trend {
 /// The trend of `rows` on the days of `source`: each bucket counts once,
 /// toward the day it starts in.
 pub fn trend(rows: &[Row], source: &Source) -> Trend {
-    let grid = source.grid();
-    let mut points: Vec<DayPoint> = (0..grid.len())
-        .map(|i| DayPoint {
-            date: grid.date(i),
-            tally: Tally::default(),
-        })
-        .collect();
+    let mut days = DayTally::new(source);
     for row in rows {
-        if let Some(day) = source.place(row) {
-            points[day].tally.add(row);
+        days.add(row);
+    }
+    days.trend()
+}
+
+/// A trend being added up, row by row.
+#[derive(Clone, Debug)]
+pub struct DayTally<'s> {
+    placer: Placer<'s>,
+    points: Vec<DayPoint>,
+}
+
+impl<'s> DayTally<'s> {
+    /// No usage yet on the days of `source`.
+    pub fn new(source: &'s Source) -> Self {
+        let grid = source.grid();
+        let points = (0..grid.len())
+            .map(|i| DayPoint {
+                date: grid.date(i),
+                tally: Tally::default(),
+            })
+            .collect();
+        DayTally {
+            placer: Placer::new(source),
+            points,
         }
     }
-    Trend {
-        points,
-        resolution: source.resolution(),
-        utc_days: source.days_are_utc(),
+
+    /// Adds `row` if the source uses it.
+    #[inline]
+    pub fn add(&mut self, row: &Row) {
+        if let Some(day) = self.placer.place(row) {
+            self.add_on(day, row);
+        }
+    }
+
+    /// Adds `row` on the day at `day`, already placed by the source.
+    #[inline]
+    pub fn add_on(&mut self, day: usize, row: &Row) {
+        let points: &mut [DayPoint] = &mut self.points;
+        points[day].tally.add(row);
+    }
+
+    /// Adds the sum of rows placed on the day at `day`.
+    pub fn merge_on(&mut self, day: usize, tally: &Tally) {
+        self.points[day].tally.merge(tally);
+    }
+
+    pub fn trend(self) -> Trend {
+        let source = self.placer.source();
+        Trend {
+            points: self.points,
+            resolution: source.resolution(),
+            utc_days: source.days_are_utc(),
+        }
     }
 }
 
