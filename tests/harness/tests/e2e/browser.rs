@@ -203,7 +203,13 @@ impl Browser {
 
     /// Messages the page logged at error level.
     pub async fn console_errors(&self) -> Vec<String> {
-        let logs = self.client.issue_cmd(GetLog).await;
+        let logs = self
+            .client
+            .issue_cmd(SessionPost {
+                path: "se/log",
+                body: r#"{"type":"browser"}"#.to_owned(),
+            })
+            .await;
         let Ok(Value::Array(entries)) = logs else {
             return Vec::new();
         };
@@ -221,7 +227,11 @@ impl Browser {
     /// browser's question would (WebDriver's permissions extension).
     pub async fn allow_notifications(&self) {
         self.client
-            .issue_cmd(SetPermission("notifications"))
+            .issue_cmd(SessionPost {
+                path: "permissions",
+                body: r#"{"descriptor":{"name":"notifications"},"state":"granted"}"#
+                    .to_owned(),
+            })
             .await
             .expect("the browser takes the permission");
     }
@@ -266,41 +276,25 @@ impl Browser {
     }
 }
 
-/// ChromeDriver's command for the browser console log, which WebDriver
-/// itself does not define.
+/// A POST to a session endpoint WebDriver itself does not define, such
+/// as ChromeDriver's console log (`se/log`), the permissions extension
+/// (`permissions`) or a DevTools command (`goog/cdp/execute`).
 #[derive(Debug)]
-struct GetLog;
-
-impl WebDriverCompatibleCommand for GetLog {
-    fn endpoint(
-        &self,
-        base: &url::Url,
-        session: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
-    }
-
-    fn method_and_body(
-        &self,
-        _request_url: &url::Url,
-    ) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(r#"{"type":"browser"}"#.to_owned()))
-    }
+pub struct SessionPost {
+    pub path: &'static str,
+    pub body: String,
 }
 
-/// WebDriver's command setting a permission for the page's origin.
-#[derive(Debug)]
-struct SetPermission(&'static str);
-
-impl WebDriverCompatibleCommand for SetPermission {
+impl WebDriverCompatibleCommand for SessionPost {
     fn endpoint(
         &self,
         base: &url::Url,
         session: Option<&str>,
     ) -> Result<url::Url, url::ParseError> {
         base.join(&format!(
-            "session/{}/permissions",
-            session.unwrap_or_default()
+            "session/{}/{}",
+            session.unwrap_or_default(),
+            self.path
         ))
     }
 
@@ -308,10 +302,6 @@ impl WebDriverCompatibleCommand for SetPermission {
         &self,
         _request_url: &url::Url,
     ) -> (http::Method, Option<String>) {
-        let body = format!(
-            r#"{{"descriptor":{{"name":"{}"}},"state":"granted"}}"#,
-            self.0
-        );
-        (http::Method::POST, Some(body))
+        (http::Method::POST, Some(self.body.clone()))
     }
 }

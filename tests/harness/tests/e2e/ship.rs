@@ -10,11 +10,10 @@ mod storage;
 
 use std::path::PathBuf;
 
-use fantoccini::wd::WebDriverCompatibleCommand;
 use keymeter::domain::route::View;
 use serde_json::{json, Value};
 
-use crate::browser::Browser;
+use crate::browser::{Browser, SessionPost};
 use crate::shown_table;
 
 /// The release bundle the journeys run against (see `world` in main.rs).
@@ -39,7 +38,10 @@ async fn before_every_page(browser: &Browser, script: &str) {
 async fn devtools(browser: &Browser, command: &str, params: Value) -> Value {
     browser
         .client
-        .issue_cmd(Cdp(json!({ "cmd": command, "params": params })))
+        .issue_cmd(SessionPost {
+            path: "goog/cdp/execute",
+            body: json!({ "cmd": command, "params": params }).to_string(),
+        })
         .await
         .unwrap_or_else(|e| panic!("ChromeDriver runs {command}: {e}"))
 }
@@ -104,28 +106,4 @@ async fn wait_for_tab(browser: &Browser, slug: &str) {
             }
         })
         .await;
-}
-
-/// ChromeDriver's `goog/cdp/execute`: one Chrome DevTools command.
-#[derive(Debug)]
-struct Cdp(Value);
-
-impl WebDriverCompatibleCommand for Cdp {
-    fn endpoint(
-        &self,
-        base: &url::Url,
-        session: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(
-        &self,
-        _request_url: &url::Url,
-    ) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(self.0.to_string()))
-    }
 }
