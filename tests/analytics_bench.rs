@@ -718,7 +718,7 @@ function overview(rows, prices, keys, p) {
     if (day < 0 || day >= count) continue;
 
     const cost = costOf(prices, r), tokens = r.input + r.output;
-    add(points[day], tokens, r.requests + r.calls, cost);
+    add(points[day], tokens, r.requests, cost);
     let sums;
     if (r.key === null) sums = unattributed ??= totals();
     else {
@@ -860,7 +860,7 @@ function analytics(rows, prices, keys, p) {
   // Add every row of the scope up once, into every view it counts for.
   for (let i = 0; i < scoped.length; i++) {
     const r = scoped[i], cost = costs[i], start = r.start, width = r.width;
-    const tokens = r.input + r.output, requests = r.requests + r.calls;
+    const tokens = r.input + r.output, requests = r.requests;
     const sums = r.key === null ? (unattributed ??= keySums(r.project))
       : entry(byKey, r.connection, r.key, () => keySums(r.project));
     if (width === '1d') {

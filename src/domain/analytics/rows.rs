@@ -70,8 +70,10 @@ impl<'a> Row<'a> {
             start: record.start_time,
             width: record.width,
             tokens: counts.total_tokens(),
-            // Each kind fills one of the two.
-            requests: counts.requests + counts.calls,
+            // Model requests only, as the overview counts them: search
+            // rows carry both model requests and tool calls, and adding
+            // the calls would count one request twice.
+            requests: counts.requests,
         }
     }
 
@@ -119,8 +121,8 @@ impl<'a> Row<'a> {
         self.tokens
     }
 
-    /// Model requests plus tool calls (`num_model_requests` and
-    /// `num_requests`).
+    /// Model requests (`num_model_requests`); tool calls are not
+    /// requests.
     #[inline]
     pub fn requests(&self) -> u64 {
         self.requests

@@ -9,8 +9,8 @@ use crate::domain::money::Usd;
 pub struct Tally {
     /// Input plus output tokens.
     pub tokens: u64,
-    /// Model requests plus tool calls (`num_model_requests` and
-    /// `num_requests`): each kind fills one of the two.
+    /// Model requests (`num_model_requests`), as the overview counts
+    /// them.
     pub requests: u64,
     /// Estimated cost of the priced rows.
     pub cost: Usd,
@@ -108,12 +108,12 @@ mod tests {
         let mut record = hourly(0, 0);
         record.kind = UsageKind::FileSearchCalls;
         record.model = None;
-        record.counts.requests = 0;
+        record.counts.requests = 2;
         record.counts.calls = 4;
         let rows = price_rows(built_in_table(), [&record]);
         let mut tally = Tally::default();
         tally.add(&rows[0]);
-        assert_eq!(tally.requests, 4);
+        assert_eq!(tally.requests, 2, "tool calls are not requests");
         assert_eq!(tally.estimated(), None);
     }
 
