@@ -56,7 +56,8 @@ pub fn priced(records: &[UsageRecord]) -> Vec<Row<'_>> {
     price_rows(built_in_table(), records)
 }
 
-fn bucket(width: BucketWidth, start: i64, tokens: u64) -> UsageRecord {
+/// `tokens` input tokens of the test model by `key_a` in one bucket.
+pub fn bucket(width: BucketWidth, start: i64, tokens: u64) -> UsageRecord {
     debug_assert!(width.seconds() <= DAY);
     UsageRecord {
         connection_id: "c".into(),

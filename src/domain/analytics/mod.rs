@@ -34,4 +34,4 @@ pub use filter::{Filter, UNATTRIBUTED};
 pub use grid::Days;
 
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;

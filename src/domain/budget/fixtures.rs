@@ -1,11 +1,12 @@
 //! Usage rows and budgets for the tests of this module.
 
 use super::{Budget, Limit, Period, Scope, DEFAULT_THRESHOLDS};
+use crate::domain::analytics::fixtures::bucket;
 use crate::domain::analytics::rows::{price_rows, Row};
 use crate::domain::money::Usd;
 use crate::domain::price::built_in_table;
 use crate::domain::time::Date;
-use crate::domain::usage::{BucketWidth, TokenCounts, UsageKind, UsageRecord};
+use crate::domain::usage::{BucketWidth, UsageRecord};
 
 pub const CONNECTION: &str = "c";
 pub const HOUR: i64 = 3_600;
@@ -42,23 +43,9 @@ pub fn usage(
 ) -> UsageRecord {
     UsageRecord {
         connection_id: CONNECTION.into(),
-        kind: UsageKind::Completions,
-        width,
-        start_time: start,
-        end_time: start + width.seconds(),
-        project_id: Some("proj_a".into()),
-        user_id: Some("user-a".into()),
         api_key_id: Some(key.into()),
         model: Some(model.into()),
-        batch: Some(false),
-        service_tier: Some("default".into()),
-        size: None,
-        source: None,
-        counts: TokenCounts {
-            requests: 1,
-            input: tokens,
-            ..TokenCounts::default()
-        },
+        ..bucket(width, start, tokens)
     }
 }
 
