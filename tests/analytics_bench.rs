@@ -14,14 +14,13 @@ use std::collections::{BTreeSet, HashMap};
 
 use js_sys::{Array, Float64Array, Function, Object, Reflect, Uint32Array};
 use keymeter::domain::analytics::rows::Row;
-use keymeter::domain::analytics::trend::{daily_trend, Trend};
 use keymeter::domain::analytics::{
     analytics, bundle::analytics_of, bundle::scoped_rows, Analytics, Days,
     Filter, Inputs, Options,
 };
 use keymeter::domain::demo::{demo_org, stored_usage, DEMO_DAYS};
 use keymeter::domain::keys::{ApiKey, Project};
-use keymeter::domain::overview::{overview_in_zone, Overview};
+use keymeter::domain::overview::{overview_page, OverviewPage};
 use keymeter::domain::price::{built_in_table, PriceTable, Tier, Unit};
 use keymeter::domain::range::RangeChoice;
 use keymeter::domain::summary::{by_kind, KindLine};
@@ -359,23 +358,14 @@ fn js_keys(keys: &[ApiKey], projects: &[Project]) -> Array {
 
 /// What the Overview page computes: the keys table, the daily chart and
 /// the usage of each kind (over UTC days, as billed costs beside it).
-fn overview_page(
+fn overview_of(
     inputs: &Inputs,
     zone: &Zone,
     days: Days,
-) -> (Overview, Trend, Vec<KindLine>) {
-    let (table, _) = overview_in_zone(
-        inputs.prices,
-        inputs.projects,
-        inputs.keys,
-        inputs.records,
-        zone,
-        days,
-    );
-    let rows = scoped_rows(inputs, &Filter::default());
-    let chart = daily_trend(&rows, zone, days);
+) -> (OverviewPage, Vec<KindLine>) {
+    let page = overview_page(inputs, zone, days);
     let utc = (days.first.to_unix(), days.last.add_days(1).to_unix());
-    (table, chart, by_kind(inputs.records, utc.0, utc.1))
+    (page, by_kind(inputs.records, utc.0, utc.1))
 }
 
 /// The local day numbers JavaScript's analytics need, as a plain object.
@@ -482,8 +472,8 @@ fn aggregate_1000000_usage_rows() {
     );
 
     // The Overview page.
-    let (ours, (table, chart, kinds)) =
-        timed(|| overview_page(&inputs, &zone, days));
+    let (ours, (page, kinds)) = timed(|| overview_of(&inputs, &zone, days));
+    let (table, chart) = (page.table, page.trend);
     let params = js_params(None, days, today, now);
     let args = Array::of4(&rows, &prices, &keys, &params);
     let (js, _, result) = timed_js(&function("overview"), &args);
@@ -497,20 +487,6 @@ fn aggregate_1000000_usage_rows() {
     assert_close("overview", number(&result, "cost"), cost);
     assert_close("chart", number(&result, "chartCost"), cost);
     report("overview (keys table, daily chart, kinds)", ours, js);
-    let (table_alone, _) = timed(|| {
-        overview_in_zone(
-            inputs.prices,
-            inputs.projects,
-            inputs.keys,
-            inputs.records,
-            &zone,
-            days,
-        )
-    });
-    console_log!(
-        "analytics overview, of which the keys table (overview_in_zone): \
-         wasm {table_alone:.1} ms"
-    );
 
     // One key's analytics, and the comparison of all keys; each also
     // split into picking and pricing the rows, and adding them up.

@@ -4,8 +4,14 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::analytics::bundle::in_scope;
+use super::analytics::directory::Directory;
 use super::analytics::grid::{DayGrid, Days};
+use super::analytics::group::Slots;
+use super::analytics::rows::{priced, Row};
 use super::analytics::source::{coverage, resolution, Source};
+use super::analytics::trend::{DayTally, Trend};
+use super::analytics::{Filter, Inputs};
 use super::keys::{ApiKey, Project};
 use super::money::Usd;
 use super::price::{built_in_table, PriceTable};
@@ -23,11 +29,11 @@ pub struct Totals {
 }
 
 impl Totals {
-    fn add_record(&mut self, prices: &PriceTable, record: &UsageRecord) {
-        self.counts.add(&record.counts);
-        match prices.estimate(record) {
+    fn add_row(&mut self, row: &Row) {
+        self.counts.add(&row.record().counts);
+        match row.cost() {
             Some(cost) => self.cost += cost,
-            None => self.unpriced_tokens += record.counts.total_tokens(),
+            None => self.unpriced_tokens += row.tokens(),
         }
     }
 
@@ -101,10 +107,14 @@ pub fn overview_with_prices(
     to: i64,
 ) -> Overview {
     // Daily rows cover every day; hourly rows repeat recent ones.
-    let keep = |r: &UsageRecord| {
+    let kept = records.iter().filter(|r| {
         r.width == BucketWidth::Day && r.start_time >= from && r.start_time < to
-    };
-    overview_where(prices, projects, keys, records, keep)
+    });
+    let mut sums = ByGroup::default();
+    for row in priced(prices, kept) {
+        sums.add(&row, |_| true);
+    }
+    table_of(projects, keys, &sums.groups)
 }
 
 /// The rows a view of the local `days` in `zone` adds up, the same ones
@@ -116,43 +126,109 @@ pub fn counted_rows<'a>(
     zone: &Zone,
     days: Days,
 ) -> (Vec<&'a UsageRecord>, bool) {
+    let source = counted_source(records, zone, days);
+    (in_source(records, &source).collect(), source.days_are_utc())
+}
+
+/// The source the views of the local `days` in `zone` add up.
+fn counted_source(records: &[UsageRecord], zone: &Zone, days: Days) -> Source {
     let (from, to) = DayGrid::new(zone, days).span();
     let seen =
         coverage(records.iter().map(|r| (r.width, r.start_time)), from, to);
-    let source = Source::with(resolution(&seen, zone), zone, days);
+    Source::with(resolution(&seen, zone), zone, days)
+}
+
+/// The records of `source`: of its width, on its days.
+fn in_source<'a>(
+    records: &'a [UsageRecord],
+    source: &Source,
+) -> impl Iterator<Item = &'a UsageRecord> {
     let width = source.resolution().width();
-    let rows = records
-        .iter()
-        .filter(|r| {
-            r.width == width && source.grid().index(r.start_time).is_some()
-        })
-        .collect();
-    (rows, source.days_are_utc())
+    // The days follow one another, so being on one is being in the span.
+    let (from, to) = source.grid().span();
+    records.iter().filter(move |r| {
+        r.width == width && r.start_time >= from && r.start_time < to
+    })
 }
 
-/// The overview of the local `days` in `zone`, from `counted_rows`, so
-/// that it shows the analytics' totals. Says whether its days are UTC
-/// days.
-pub fn overview_in_zone(
-    prices: &PriceTable,
-    projects: &[Project],
-    keys: &[ApiKey],
-    records: &[UsageRecord],
-    zone: &Zone,
-    days: Days,
-) -> (Overview, bool) {
-    let (rows, utc_days) = counted_rows(records, zone, days);
-    let table = overview_where(prices, projects, keys, rows, |_| true);
-    (table, utc_days)
+/// What the Overview page shows of the local `days` in `zone`: the keys
+/// table and the organization's cost per day.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OverviewPage {
+    pub table: Overview,
+    pub trend: Trend,
+    /// Whether both count UTC days, as when hourly rows do not reach
+    /// back far enough for local ones.
+    pub utc_days: bool,
 }
 
-/// The overview of the rows `keep` accepts.
-fn overview_where<'a>(
-    prices: &PriceTable,
+/// The Overview page, the same rows the analytics add up, in one pass
+/// that prices each row once and keeps none: the table and the chart
+/// add up the same rows.
+pub fn overview_page(inputs: &Inputs, zone: &Zone, days: Days) -> OverviewPage {
+    let source = counted_source(inputs.records, zone, days);
+    // The chart, like the analytics, leaves switched-off keys out.
+    let directory = Directory::new(inputs.keys, inputs.projects, &[]);
+    let all = Filter::default();
+    let charted = |record: &UsageRecord| in_scope(record, &all, &directory);
+    let mut sums = ByGroup::default();
+    let mut chart = DayTally::new(&source);
+    for row in priced(inputs.prices, in_source(inputs.records, &source)) {
+        if sums.add(&row, charted) {
+            chart.add(&row);
+        }
+    }
+    OverviewPage {
+        table: table_of(inputs.projects, inputs.keys, &sums.groups),
+        trend: chart.trend(),
+        utc_days: source.days_are_utc(),
+    }
+}
+
+/// The totals of each group of rows (see `group`). Every row of a group
+/// has the same key and project, and a million rows make a few thousand
+/// groups, so the table looks keys up once per group, not per row.
+#[derive(Default)]
+struct ByGroup<'a> {
+    slots: Slots<'a>,
+    groups: Vec<Group<'a>>,
+}
+
+struct Group<'a> {
+    /// The group's first record, for its key and project.
+    record: &'a UsageRecord,
+    totals: Totals,
+    charted: bool,
+}
+
+impl<'a> ByGroup<'a> {
+    /// Adds `row` to its group, and says whether the group is charted,
+    /// as `charted` decides when it meets the group's first row.
+    #[inline]
+    fn add(
+        &mut self,
+        row: &Row<'a>,
+        charted: impl Fn(&UsageRecord) -> bool,
+    ) -> bool {
+        let (slot, new) = self.slots.of(row.group(), row.group_number());
+        if new {
+            self.groups.push(Group {
+                record: row.group(),
+                totals: Totals::default(),
+                charted: charted(row.group()),
+            });
+        }
+        let groups: &mut [Group] = &mut self.groups;
+        groups[slot].totals.add_row(row);
+        groups[slot].charted
+    }
+}
+
+/// The overview of the sums of `groups`.
+fn table_of(
     projects: &[Project],
     keys: &[ApiKey],
-    records: impl IntoIterator<Item = &'a UsageRecord>,
-    keep: impl Fn(&UsageRecord) -> bool,
+    groups: &[Group],
 ) -> Overview {
     let project_names: HashMap<Scoped, &str> = projects
         .iter()
@@ -173,23 +249,17 @@ fn overview_where<'a>(
     // Usage of keys the listing does not have: keep their project.
     let mut seen_projects: HashMap<Scoped, &str> = HashMap::new();
     let mut table = Overview::default();
-    for record in records {
-        if !keep(record) {
-            continue;
-        }
+    for Group { record, totals, .. } in groups {
         let Some(key) = record.api_key_id.as_deref() else {
-            table
-                .unattributed
-                .get_or_insert_default()
-                .add_record(prices, record);
+            table.unattributed.get_or_insert_default().add(totals);
             continue;
         };
         let scoped = (record.connection_id.as_str(), key);
         if untracked.contains(&scoped) {
-            table.untracked.add_record(prices, record);
+            table.untracked.add(totals);
             continue;
         }
-        by_key.entry(scoped).or_default().add_record(prices, record);
+        by_key.entry(scoped).or_default().add(totals);
         if let Some(project) = record.project_id.as_deref() {
             seen_projects.entry(scoped).or_insert(project);
         }
@@ -255,7 +325,7 @@ fn overview_where<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::analytics::{analytics, Filter, Inputs, Options};
+    use crate::domain::analytics::{analytics, Options};
     use crate::domain::demo::{demo_org, stored_usage};
     use crate::domain::time::Date;
 
@@ -279,14 +349,8 @@ mod tests {
             (Zone::utc(), 30, false),
         ] {
             let days = Days::ending(zone.date(now), days);
-            let (table, said_utc) = overview_in_zone(
-                prices,
-                &org.projects,
-                &org.keys,
-                &usage,
-                &zone,
-                days,
-            );
+            let page = overview_page(&inputs, &zone, days);
+            let (table, said_utc) = (page.table, page.utc_days);
             let all = Filter::default();
             let view =
                 analytics(&inputs, &all, &zone, days, now, &Options::default());
@@ -294,6 +358,65 @@ mod tests {
             assert_eq!(table.total.counts.total_tokens(), total.tokens);
             assert_eq!(table.total.cost, total.cost);
             assert_eq!(said_utc, utc_days, "{}", zone.name());
+        }
+    }
+
+    #[test]
+    fn the_page_chart_adds_up_the_tracked_keys_as_the_analytics_do() {
+        let last = Date::new(2026, 3, 31);
+        let mut org = demo_org("c", last, 40);
+        let now = last.to_unix() + 20 * 3600;
+        let usage = stored_usage(&org, now);
+        // A switched-off key leaves the chart and the total alike.
+        org.keys[0].notes.tracked = false;
+        let prices = built_in_table();
+        let inputs = Inputs {
+            records: &usage,
+            keys: &org.keys,
+            projects: &org.projects,
+            people: &[],
+            prices,
+        };
+        for zone in [Zone::fixed("Asia/Kolkata", 19_800), Zone::utc()] {
+            let days = Days::ending(zone.date(now), 7);
+            let page = overview_page(&inputs, &zone, days);
+            let table = &page.table;
+            // Row by row, each priced on its own, as a check on the sums
+            // by group.
+            let (counted, _) = counted_rows(&usage, &zone, days);
+            let (mut shown, mut hidden) =
+                (Totals::default(), Totals::default());
+            for record in counted {
+                let off = org.keys[0].id.as_str();
+                let sums = if record.api_key_id.as_deref() == Some(off) {
+                    &mut hidden
+                } else {
+                    &mut shown
+                };
+                sums.counts.add(&record.counts);
+                match prices.estimate(record) {
+                    Some(cost) => sums.cost += cost,
+                    None => {
+                        sums.unpriced_tokens += record.counts.total_tokens()
+                    }
+                }
+            }
+            assert!(hidden.counts.total_tokens() > 0);
+            assert_eq!(table.untracked, hidden);
+            assert_eq!(table.total, shown);
+            assert_eq!(table.untracked_keys, 1);
+            let view = analytics(
+                &inputs,
+                &Filter::default(),
+                &zone,
+                days,
+                now,
+                &Options::default(),
+            );
+            assert_eq!(page.trend, view.trend, "{}", zone.name());
+            let chart = page.trend.total();
+            assert_eq!(chart.tokens, table.total.counts.total_tokens());
+            assert_eq!(chart.cost, table.total.cost);
         }
     }
 }

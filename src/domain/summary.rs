@@ -19,8 +19,12 @@ pub struct KindLine {
 
 /// Usage per kind over `[from, to)`, kinds without usage left out.
 pub fn by_kind(records: &[UsageRecord], from: i64, to: i64) -> Vec<KindLine> {
-    let mut sums: BTreeMap<usize, TokenCounts> = BTreeMap::new();
-    let mut newest_level: BTreeMap<usize, (i64, u64)> = BTreeMap::new();
+    const KINDS: usize = UsageKind::ALL.len();
+    // Indexed by the kind's place in `ALL`: a million rows each find
+    // their sum without a search.
+    let mut sums = [None::<TokenCounts>; KINDS];
+    // Each kind's newest day and the bytes stored on it.
+    let mut newest_level = [(i64::MIN, 0u64); KINDS];
     for r in records {
         if r.width != BucketWidth::Day
             || r.start_time < from
@@ -28,12 +32,9 @@ pub fn by_kind(records: &[UsageRecord], from: i64, to: i64) -> Vec<KindLine> {
         {
             continue;
         }
-        let index = UsageKind::ALL
-            .iter()
-            .position(|k| *k == r.kind)
-            .unwrap_or(0);
-        sums.entry(index).or_default().add(&r.counts);
-        let level = newest_level.entry(index).or_insert((r.start_time, 0));
+        let index = r.kind.index();
+        sums[index].get_or_insert_default().add(&r.counts);
+        let level = &mut newest_level[index];
         if r.start_time > level.0 {
             *level = (r.start_time, 0);
         }
@@ -41,13 +42,15 @@ pub fn by_kind(records: &[UsageRecord], from: i64, to: i64) -> Vec<KindLine> {
             level.1 += r.counts.usage_bytes;
         }
     }
-    sums.into_iter()
-        .map(|(index, mut counts)| {
-            counts.usage_bytes = newest_level.get(&index).map_or(0, |l| l.1);
-            KindLine {
-                kind: UsageKind::ALL[index],
-                counts,
-            }
+    UsageKind::ALL
+        .into_iter()
+        .zip(sums)
+        .zip(newest_level)
+        .filter_map(|((kind, counts), (_, bytes))| {
+            counts.map(|mut counts| {
+                counts.usage_bytes = bytes;
+                KindLine { kind, counts }
+            })
         })
         .collect()
 }

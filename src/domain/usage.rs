@@ -34,6 +34,12 @@ impl UsageKind {
         UsageKind::WebSearchCalls,
     ];
 
+    /// The kind's place in `ALL`, which lists the kinds in the order
+    /// they are declared.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// The endpoint's path segment under `/organization/usage/`.
     pub fn path(self) -> &'static str {
         match self {
@@ -303,6 +309,13 @@ pub fn bucket_rows(bucket_key: &str) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_kind_is_at_its_index_in_all() {
+        for (at, kind) in UsageKind::ALL.into_iter().enumerate() {
+            assert_eq!(kind.index(), at, "{kind:?}");
+        }
+    }
 
     fn record() -> UsageRecord {
         UsageRecord {

@@ -8,19 +8,17 @@ use super::alerts::{AlertBanner, AlertCentre};
 use super::analytics::AnalyticsPage;
 use super::backup::BackupPanel;
 use super::budgets::BudgetsPage;
-use super::chart::DailyChart;
 use super::compare::ComparePage;
 use super::connect::ConnectForm;
 use super::costs::CostsPage;
 use super::import::ImportPanel;
 use super::keys::KeysPage;
 use super::organization::OrganizationPage;
-use super::overview::OverviewTable;
+use super::overview::OverviewView;
 use super::people::{ScopeList, Who};
 use super::prices::PricesPage;
 use super::state::{AppState, View, ALL};
 use super::storage_panel::StoragePanel;
-use super::summaries::Summaries;
 use super::sync_panel::SyncPanel;
 use super::when::WhenBar;
 use crate::domain::keys::visible_name;
@@ -55,7 +53,7 @@ pub fn App() -> impl IntoView {
                 <SyncPanel/>
                 <WhenBar/>
                 {move || match state.view.get() {
-                    View::Overview => view! { <DailyChart/><OverviewTable/><Summaries/> }.into_any(),
+                    View::Overview => view! { <OverviewView/> }.into_any(),
                     View::Keys => view! { <KeysPage/> }.into_any(),
                     View::Costs => view! { <CostsPage/> }.into_any(),
                     View::Budgets => view! { <BudgetsPage/> }.into_any(),

@@ -11,35 +11,8 @@ use web_sys::{HtmlAnchorElement, HtmlCanvasElement, MediaQueryList};
 
 use super::download::download_text;
 use super::state::{AppState, Notice};
-use crate::charts::views;
 use crate::charts::{draw, to_svg, Chart, Palette, DARK, LIGHT};
-use crate::domain::analytics::bundle::scoped_rows;
-use crate::domain::analytics::trend::daily_trend;
-use crate::domain::analytics::{Days, Filter};
 use crate::domain::export::{Cell, Table};
-
-/// Estimated cost per local day of the selected organization.
-#[component]
-pub fn DailyChart() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let span = Memo::new(move |_| state.span());
-
-    let chart = Memo::new(move |_| {
-        let span = span.get();
-        let zone = state.zone.get();
-        let trend = state.with_inputs(|inputs| {
-            let rows = scoped_rows(inputs, &Filter::default());
-            daily_trend(&rows, &zone, Days::new(span.first, span.last))
-        });
-        views::cost_chart(&trend, zone.name())
-    });
-
-    view! {
-        <section class="panel">
-            <ChartView id="daily-chart" chart=chart/>
-        </section>
-    }
-}
 
 /// A chart on the canvas `#<id>`, redrawn when the chart or the system
 /// theme changes, with PNG (`#<id>-png`) and SVG (`#<id>-svg`) downloads

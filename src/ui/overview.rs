@@ -1,13 +1,17 @@
-//! The keys overview table and its CSV download.
+//! The Overview page: the organization's cost per day, the keys table
+//! with its downloads, and the summaries by kind and line item.
 
 use leptos::prelude::*;
 
+use super::chart::ChartView;
 use super::download::{file_stem, Downloads};
 use super::state::AppState;
+use super::summaries::Summaries;
 use std::collections::HashMap;
 
 use super::actions::now;
 use super::alert_check::progresses;
+use crate::charts::views;
 use crate::domain::analytics::Days;
 use crate::domain::budget::label::{limit_text, period_text, spent_text};
 use crate::domain::budget::Scope;
@@ -16,36 +20,43 @@ use crate::domain::export::usage_table as rows_table;
 use crate::domain::keys::visible_name;
 use crate::domain::money::group_thousands;
 use crate::domain::overview::{
-    counted_rows, overview_in_zone, Overview, Totals,
+    counted_rows, overview_page, Overview, OverviewPage, Totals,
 };
 use crate::domain::time::Date;
 
+/// The whole page, its figures worked out once for the chart and the
+/// table together.
+#[component]
+pub fn OverviewView() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let page = Memo::new(move |_| {
+        let zone = state.zone.get();
+        let span = state.span();
+        let days = Days::new(span.first, span.last);
+        state.with_inputs(|inputs| overview_page(inputs, &zone, days))
+    });
+    let chart = Memo::new(move |_| {
+        let zone = state.zone.get();
+        page.with(|p| views::cost_chart(&p.trend, zone.name()))
+    });
+    view! {
+        <section class="panel">
+            <ChartView id="daily-chart" chart=chart/>
+        </section>
+        <OverviewTable page=page/>
+        <Summaries/>
+    }
+}
+
 /// One row per API key, the Unattributed row and the totals.
 #[component]
-pub fn OverviewTable() -> impl IntoView {
+fn OverviewTable(page: Memo<OverviewPage>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let range = Memo::new(move |_| {
         let span = state.span();
         (span.from, span.to)
     });
-    let computed = Memo::new(move |_| {
-        let zone = state.zone.get();
-        let span = state.span();
-        let days = Days::new(span.first, span.last);
-        state.prices.with(|prices| {
-            state.data.with(|d| {
-                overview_in_zone(
-                    prices,
-                    &d.projects,
-                    &d.keys,
-                    &d.usage,
-                    &zone,
-                    days,
-                )
-            })
-        })
-    });
-    let table = Memo::new(move |_| computed.with(|c| c.0.clone()));
+    let table = Memo::new(move |_| page.with(|p| p.table.clone()));
 
     // The budget each key (and the organization) is closest to spending.
     let budgets = Memo::new(move |_| {
@@ -110,12 +121,12 @@ pub fn OverviewTable() -> impl IntoView {
     });
     let caption = move || {
         let span = state.span();
-        let days = if computed.with(|c| c.1) || state.zone.with(|z| z.is_utc())
-        {
-            "UTC days".to_owned()
-        } else {
-            format!("local days, {}", state.zone_name.get())
-        };
+        let days =
+            if page.with(|p| p.utc_days) || state.zone.with(|z| z.is_utc()) {
+                "UTC days".to_owned()
+            } else {
+                format!("local days, {}", state.zone_name.get())
+            };
         format!("API keys, {} to {} ({days})", span.first, span.last)
     };
 

@@ -134,14 +134,24 @@ pub fn price_rows<'a>(
     prices: &PriceTable,
     records: impl IntoIterator<Item = &'a UsageRecord>,
 ) -> Vec<Row<'a>> {
+    priced(prices, records).collect()
+}
+
+/// `price_rows` one row at a time, for views that add the rows up as
+/// they come: a million rows kept in a list cost tens of megabytes
+/// written and read again.
+pub fn priced<'a, 't, I>(
+    prices: &'t PriceTable,
+    records: I,
+) -> impl Iterator<Item = Row<'a>> + use<'a, 't, I>
+where
+    I: IntoIterator<Item = &'a UsageRecord>,
+{
     let mut groups = Groups::new(prices);
-    records
-        .into_iter()
-        .map(|record| {
-            let (number, group, cost) = groups.price(record);
-            Row::in_group(record, group, number, cost)
-        })
-        .collect()
+    records.into_iter().map(move |record| {
+        let (number, group, cost) = groups.price(record);
+        Row::in_group(record, group, number, cost)
+    })
 }
 
 /// The rate of each unit `Metered::quantities` lists, in its order.
