@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 
 use super::zone::{self, ZoneError};
+use crate::domain::analytics::directory::Directory;
 use crate::domain::analytics::rows::price_rows;
 use crate::domain::budget::evaluate::{
     burn_alerts, new_key_alerts, threshold_alerts,
@@ -40,11 +41,12 @@ pub fn progresses(
     now: i64,
 ) -> Vec<(Budget, Result<Progress, ZoneError>)> {
     let rows = price_rows(prices, data.usage.iter());
+    let directory = Directory::new(&data.keys, &data.projects, &data.people);
     budgets
         .iter()
         .map(|budget| {
             let progress = budget_zone(budget, now)
-                .map(|zone| progress(budget, &rows, &zone, now));
+                .map(|zone| progress(budget, &rows, &directory, &zone, now));
             (budget.clone(), progress)
         })
         .collect()
@@ -61,19 +63,22 @@ pub fn new_alerts(
     now: i64,
 ) -> Result<Vec<Alert>, ZoneError> {
     let rows = price_rows(prices, data.usage.iter());
+    let directory = Directory::new(&data.keys, &data.projects, &data.people);
     let name = |scope: &crate::domain::budget::Scope, connection: &str| {
         scope_name(scope, connection, &data.keys, &data.projects, &data.people)
     };
     let mut fresh = Vec::new();
     for budget in budgets {
         let zone = budget_zone(budget, now)?;
-        let reached = progress(budget, &rows, &zone, now);
+        let reached = progress(budget, &rows, &directory, &zone, now);
         let scope = name(&budget.scope, &budget.connection_id);
         fresh.extend(threshold_alerts(budget, &reached, existing, now, &scope));
     }
     for watch in watches {
         let scope = name(&watch.scope, &watch.connection_id);
-        fresh.extend(burn_alerts(watch, &rows, now, existing, &scope));
+        fresh.extend(burn_alerts(
+            watch, &rows, &directory, now, existing, &scope,
+        ));
     }
     if let Some(before) = keys_before {
         fresh.extend(new_key_alerts(before, &data.keys, existing, now));

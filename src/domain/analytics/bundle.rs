@@ -180,7 +180,7 @@ pub fn analytics_of(
             models: top(Dimension::Model),
         },
         stacked: stacked_of(&ledger, &directory, options.stacked_keys),
-        team: team_of(&ledger, &models, &range),
+        team: team_of(&ledger, &directory, &models, &range),
         trend: range,
         models,
     }
@@ -194,7 +194,7 @@ pub fn in_scope(
     filter: &Filter,
     directory: &Directory,
 ) -> bool {
-    filter.matches(record)
+    filter.matches(record, directory)
         && record.api_key_id.as_deref().is_none_or(|key| {
             filter.key.as_deref() == Some(key)
                 || directory.is_tracked(&record.connection_id, key)
@@ -271,7 +271,8 @@ mod tests {
     }
 
     /// Sums of the rows `source` places, counted row by row the plainest
-    /// way: by day, by key, by user and by model label.
+    /// way: by day, by key, by user (or the key's owner) and by model
+    /// label.
     struct Counted {
         days: Vec<Tally>,
         keys: HashMap<Option<(String, String)>, Tally>,
@@ -279,7 +280,7 @@ mod tests {
         models: HashMap<String, Tally>,
     }
 
-    fn counted(rows: &[Row], source: &Source) -> Counted {
+    fn counted(rows: &[Row], source: &Source, who: &Directory) -> Counted {
         let mut counted = Counted {
             days: vec![Tally::default(); source.grid().len()],
             keys: HashMap::new(),
@@ -295,7 +296,8 @@ mod tests {
                 r.api_key_id.clone().map(|k| (r.connection_id.clone(), k));
             counted.days[day].add(row);
             counted.keys.entry(key).or_default().add(row);
-            counted.users.entry(r.user_id.clone()).or_default().add(row);
+            let user = who.person_of(r).map(str::to_owned);
+            counted.users.entry(user).or_default().add(row);
             let label = crate::domain::analytics::filter::model_label(r);
             counted.models.entry(label.to_owned()).or_default().add(row);
         }
@@ -329,8 +331,9 @@ mod tests {
                 let result =
                     analytics(&inputs, &all, &zone, days, now, &everything);
                 let rows = scoped_rows(&inputs, &all);
-                let counted =
-                    counted(&rows, &Source::choose(&rows, &zone, days));
+                let source = Source::choose(&rows, &zone, days);
+                let who = Directory::new(&org.keys, &org.projects, &[]);
+                let counted = counted(&rows, &source, &who);
 
                 let days: Vec<Tally> =
                     result.trend.points.iter().map(|p| p.tally).collect();

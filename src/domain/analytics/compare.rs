@@ -344,7 +344,7 @@ mod tests {
         let records: Vec<_> = org
             .usage
             .iter()
-            .filter(|r| filter.matches(r))
+            .filter(|r| filter.matches(r, &Directory::default()))
             .cloned()
             .collect();
         let lines = lines_of(&records, &org.keys, &filter);

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use crate::domain::keys::{ApiKey, Project};
 use crate::domain::people::Person;
+use crate::domain::usage::UsageRecord;
 
 /// A connection id and an id within it.
 type Scoped<'a> = (&'a str, &'a str);
@@ -52,6 +53,22 @@ impl<'a> Directory<'a> {
     /// The key `id` of `connection`, if the listing has it.
     pub fn key(&self, connection: &str, id: &str) -> Option<&'a ApiKey> {
         self.keys.get(&(connection, id)).copied()
+    }
+
+    /// The user or service account whose usage `record` is: the user
+    /// it names, else the owner of its key. Usage of a service
+    /// account's key names no user, yet the account is who spent it.
+    #[inline]
+    pub fn person_of<'s>(&self, record: &'s UsageRecord) -> Option<&'s str>
+    where
+        'a: 's,
+    {
+        if let Some(user) = record.user_id.as_deref() {
+            return Some(user);
+        }
+        let key = record.api_key_id.as_deref()?;
+        let owner = self.key(&record.connection_id, key)?.owner.as_ref()?;
+        Some(owner.id.as_str())
     }
 
     /// Whether every key's usage shows in dashboards.

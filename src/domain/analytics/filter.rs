@@ -1,6 +1,7 @@
 //! Which usage rows a view is about: an organization, a project, a user,
 //! an API key, a model or a kind of usage, or any combination.
 
+use super::directory::Directory;
 use super::group::same_text;
 use crate::domain::keys::ApiKey;
 use crate::domain::usage::{UsageKind, UsageRecord};
@@ -30,9 +31,10 @@ impl Filter {
         *self == Filter::default()
     }
 
-    /// Whether `record` is in the selection.
+    /// Whether `record` is in the selection; `directory` says whose
+    /// usage it is (see `Directory::person_of`).
     #[inline]
-    pub fn matches(&self, record: &UsageRecord) -> bool {
+    pub fn matches(&self, record: &UsageRecord, directory: &Directory) -> bool {
         let same = |wanted: &Option<String>, value: Option<&str>| {
             wanted.as_deref().is_none_or(|w| value == Some(w))
         };
@@ -45,7 +47,10 @@ impl Filter {
         };
         key && same(&self.connection, Some(&record.connection_id))
             && same(&self.project, record.project_id.as_deref())
-            && same(&self.user, record.user_id.as_deref())
+            && self
+                .user
+                .as_deref()
+                .is_none_or(|u| directory.person_of(record) == Some(u))
             && self
                 .model
                 .as_deref()
@@ -92,12 +97,20 @@ pub fn model_label(record: &UsageRecord) -> &str {
 mod tests {
     use super::*;
     use crate::domain::analytics::fixtures::hourly;
+    use crate::domain::demo::{demo_org, stored_usage};
+    use crate::domain::keys::OwnerKind;
+    use crate::domain::time::Date;
+
+    /// No keys, projects or people known.
+    fn none() -> Directory<'static> {
+        Directory::default()
+    }
 
     #[test]
     fn an_empty_filter_selects_every_row() {
         let filter = Filter::default();
         assert!(filter.is_empty());
-        assert!(filter.matches(&hourly(0, 10)));
+        assert!(filter.matches(&hourly(0, 10), &none()));
     }
 
     #[test]
@@ -107,9 +120,9 @@ mod tests {
             ..Filter::default()
         };
         let mut row = hourly(0, 10);
-        assert!(!filter.matches(&row));
+        assert!(!filter.matches(&row, &none()));
         row.api_key_id = None;
-        assert!(filter.matches(&row));
+        assert!(filter.matches(&row, &none()));
         assert!(filter.admits_unattributed());
     }
 
@@ -124,18 +137,18 @@ mod tests {
             kind: Some(row.kind),
             ..Filter::default()
         };
-        assert!(filter.matches(&row));
+        assert!(filter.matches(&row, &none()));
         assert!(!filter.admits_unattributed());
         let wrong_user = Filter {
             user: Some("user-other".into()),
             ..filter.clone()
         };
-        assert!(!wrong_user.matches(&row));
+        assert!(!wrong_user.matches(&row, &none()));
         let wrong_kind = Filter {
             kind: Some(UsageKind::Embeddings),
             ..filter
         };
-        assert!(!wrong_kind.matches(&row));
+        assert!(!wrong_kind.matches(&row, &none()));
     }
 
     #[test]
@@ -147,6 +160,37 @@ mod tests {
             model: Some("Vector storage".into()),
             ..Filter::default()
         };
-        assert!(filter.matches(&row));
+        assert!(filter.matches(&row, &none()));
+    }
+
+    #[test]
+    fn a_service_accounts_usage_is_selected_by_the_account() {
+        let last = Date::new(2026, 3, 31);
+        let org = demo_org("c", last, 5);
+        let usage = stored_usage(&org, last.to_unix());
+        let robot = org
+            .keys
+            .iter()
+            .find(|k| {
+                k.owner
+                    .as_ref()
+                    .is_some_and(|o| o.kind == OwnerKind::ServiceAccount)
+            })
+            .expect("a demo key a service account owns");
+        let account = robot.owner.as_ref().map(|o| o.id.clone());
+        let filter = Filter {
+            user: account,
+            ..Filter::default()
+        };
+        let directory = Directory::new(&org.keys, &org.projects, &[]);
+        let picked: Vec<&UsageRecord> = usage
+            .iter()
+            .filter(|r| filter.matches(r, &directory))
+            .collect();
+        assert!(!picked.is_empty());
+        assert!(picked.iter().all(|r| r.user_id.is_none()
+            && r.api_key_id.as_deref() == Some(robot.id.as_str())));
+        // Without knowing who owns the key, the rows belong to no one.
+        assert!(!usage.iter().any(|r| filter.matches(r, &none())));
     }
 }

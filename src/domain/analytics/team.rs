@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use super::directory::Directory;
 use super::ledger::Ledger;
 use super::models::ModelRow;
 use super::rows::Row;
@@ -33,15 +34,17 @@ pub struct TeamSummary {
 pub fn team_summary(
     rows: &[Row],
     source: &Source,
+    directory: &Directory,
     models: &[ModelRow],
     trend: &Trend,
 ) -> TeamSummary {
-    team_of(&Ledger::of(rows, source, None), models, trend)
+    team_of(&Ledger::of(rows, source, None), directory, models, trend)
 }
 
 /// The summary of the groups of `ledger` with usage on its days.
 pub fn team_of(
     ledger: &Ledger,
+    directory: &Directory,
     models: &[ModelRow],
     trend: &Trend,
 ) -> TeamSummary {
@@ -59,7 +62,7 @@ pub fn team_of(
         if let Some(key) = record.api_key_id.as_deref() {
             keys.insert((connection, key));
         }
-        if let Some(user) = record.user_id.as_deref() {
+        if let Some(user) = directory.person_of(record) {
             users.insert((connection, user));
         }
         if let Some(project) = record.project_id.as_deref() {
@@ -115,7 +118,8 @@ mod tests {
         let trend = trend(&rows, &source);
         let models = models(&rows, &source);
 
-        let summary = team_summary(&rows, &source, &models, &trend);
+        let none = Directory::default();
+        let summary = team_summary(&rows, &source, &none, &models, &trend);
 
         assert_eq!(summary.active_keys, 2);
         assert_eq!(summary.active_users, 2);

@@ -73,7 +73,7 @@ pub fn top_of(
             continue;
         }
         let record = group.record;
-        let id = id_of(record, dimension)
+        let id = id_of(record, directory, dimension)
             .map(|id| (record.connection_id.as_str(), id));
         sums.entry(id).or_default().merge(&group.range);
     }
@@ -105,10 +105,14 @@ pub fn top_of(
     consumers
 }
 
-fn id_of(record: &UsageRecord, dimension: Dimension) -> Option<&str> {
+fn id_of<'s>(
+    record: &'s UsageRecord,
+    directory: &Directory<'s>,
+    dimension: Dimension,
+) -> Option<&'s str> {
     match dimension {
         Dimension::Key => record.api_key_id.as_deref(),
-        Dimension::User => record.user_id.as_deref(),
+        Dimension::User => directory.person_of(record),
         Dimension::Project => record.project_id.as_deref(),
         Dimension::Model => record.model.as_deref(),
     }

@@ -7,6 +7,7 @@
 //! an alert the user deleted stays deleted for as long as its id is
 //! passed back in.
 
+use crate::domain::analytics::directory::Directory;
 use std::collections::HashSet;
 
 use super::label::{
@@ -103,6 +104,7 @@ pub fn threshold_alerts(
 pub fn burn_alerts(
     watch: &BurnWatch,
     rows: &[Row],
+    directory: &Directory,
     now: i64,
     existing: &HashSet<String>,
     scope_name: &str,
@@ -117,7 +119,7 @@ pub fn burn_alerts(
     if existing.contains(&alert_id(&kind, &watch.connection_id)) {
         return Vec::new();
     }
-    let scope = watch.scope.rows(&watch.connection_id, rows);
+    let scope = watch.scope.rows(&watch.connection_id, rows, directory);
     let pace = burn(&scope, now, LAST_HOUR);
     if !above(&pace, watch.limit) {
         return Vec::new();
@@ -245,8 +247,8 @@ fn raise(
 mod tests {
     use super::*;
     use crate::domain::budget::fixtures::{
-        budget, hourly, key_budget, priced, spend, usage, usd, utc, HOUR,
-        UNPRICED_MODEL,
+        budget, hourly, key_budget, nobody, priced, spend, usage, usd, utc,
+        HOUR, UNPRICED_MODEL,
     };
     use crate::domain::budget::progress::progress;
     use crate::domain::budget::{Period, Scope};
@@ -289,7 +291,7 @@ mod tests {
         existing: &mut HashSet<String>,
     ) -> Vec<Alert> {
         let rows = priced(records);
-        let p = progress(budget, &rows, &Zone::utc(), now);
+        let p = progress(budget, &rows, &nobody(), &Zone::utc(), now);
         let alerts = threshold_alerts(budget, &p, existing, now, NAME);
         existing.extend(alerts.iter().map(|a| a.id.clone()));
         alerts
@@ -466,7 +468,7 @@ mod tests {
         let b = budget("o", Scope::Organization, Period::Day, limit);
         let records = [hourly("key_a", utc(april(9), 1), 2_000_000)];
         let now = utc(april(9), 3);
-        let p = progress(&b, &priced(&records), &Zone::utc(), now);
+        let p = progress(&b, &priced(&records), &nobody(), &Zone::utc(), now);
         let name = "the organization";
         let alerts = threshold_alerts(&b, &p, &HashSet::new(), now, name);
         assert_eq!(
@@ -503,7 +505,7 @@ mod tests {
         let w = watch(Limit::Usd(usd(2)));
         let mut existing = HashSet::new();
         let now = utc(april(10), 14);
-        let alerts = burn_alerts(&w, &rows, now, &existing, NAME);
+        let alerts = burn_alerts(&w, &rows, &nobody(), now, &existing, NAME);
         assert_eq!(alerts.len(), 1);
         assert_eq!(
             alerts[0].message,
@@ -513,11 +515,17 @@ mod tests {
         assert_eq!(alerts[0].id, format!("c/burn/w1/{now}"));
         existing.insert(alerts[0].id.clone());
         let later = now + 30 * 60;
-        assert_eq!(burn_alerts(&w, &rows, later, &existing, NAME), []);
+        assert_eq!(
+            burn_alerts(&w, &rows, &nobody(), later, &existing, NAME),
+            []
+        );
         // An hour on, the hour before still counts at $2.00 an hour over
         // the 90 minutes observed: not above.
         let next = now + HOUR + 30 * 60;
-        assert_eq!(burn_alerts(&w, &rows, next, &existing, NAME), []);
+        assert_eq!(
+            burn_alerts(&w, &rows, &nobody(), next, &existing, NAME),
+            []
+        );
     }
 
     #[test]
@@ -526,8 +534,11 @@ mod tests {
         let records = last_hour(1_200_000);
         let now = utc(april(10), 14);
         let none = HashSet::new();
-        assert_eq!(burn_alerts(&w, &priced(&records), now, &none, NAME), []);
-        assert_eq!(burn_alerts(&w, &[], now, &none, NAME), []);
+        assert_eq!(
+            burn_alerts(&w, &priced(&records), &nobody(), now, &none, NAME),
+            []
+        );
+        assert_eq!(burn_alerts(&w, &[], &nobody(), now, &none, NAME), []);
     }
 
     #[test]
@@ -542,8 +553,14 @@ mod tests {
             .chain([spend("key_a", utc(april(1), 0), 1)])
             .collect();
         let w = watch(Limit::Usd(usd(2)));
-        let alerts =
-            burn_alerts(&w, &priced(&records), now, &HashSet::new(), NAME);
+        let alerts = burn_alerts(
+            &w,
+            &priced(&records),
+            &nobody(),
+            now,
+            &HashSet::new(),
+            NAME,
+        );
         assert_eq!(alerts, []);
         let rows = priced(&records);
         let pace = burn(&rows, now, LAST_HOUR);
@@ -557,8 +574,14 @@ mod tests {
         let records = last_hour(120_000);
         let now = utc(april(10), 14);
         let w = watch(Limit::Tokens(100_000));
-        let alerts =
-            burn_alerts(&w, &priced(&records), now, &HashSet::new(), NAME);
+        let alerts = burn_alerts(
+            &w,
+            &priced(&records),
+            &nobody(),
+            now,
+            &HashSet::new(),
+            NAME,
+        );
         assert_eq!(
             alerts[0].message,
             "api-server (Production) is using 120,000 tokens an hour, above \
@@ -567,7 +590,14 @@ mod tests {
         let mut paused = w.clone();
         paused.paused = true;
         assert_eq!(
-            burn_alerts(&paused, &priced(&records), now, &HashSet::new(), NAME),
+            burn_alerts(
+                &paused,
+                &priced(&records),
+                &nobody(),
+                now,
+                &HashSet::new(),
+                NAME
+            ),
             []
         );
         let other = Scope::Key { id: "key_b".into() };
@@ -576,6 +606,7 @@ mod tests {
             burn_alerts(
                 &elsewhere,
                 &priced(&records),
+                &nobody(),
                 now,
                 &HashSet::new(),
                 NAME

@@ -1,6 +1,7 @@
 //! Usage rows and budgets for the tests of this module.
 
 use super::{Budget, Limit, Period, Scope, DEFAULT_THRESHOLDS};
+use crate::domain::analytics::directory::Directory;
 use crate::domain::analytics::fixtures::bucket;
 use crate::domain::analytics::rows::{price_rows, Row};
 use crate::domain::money::Usd;
@@ -9,6 +10,12 @@ use crate::domain::time::Date;
 use crate::domain::usage::{BucketWidth, UsageRecord};
 
 pub const CONNECTION: &str = "c";
+
+/// A directory that knows no keys: rows are whose they name.
+pub fn nobody() -> Directory<'static> {
+    Directory::default()
+}
+
 pub const HOUR: i64 = 3_600;
 
 /// `gpt-4o` input costs $2.50 a million tokens: a cent is 4,000 tokens.

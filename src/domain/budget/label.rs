@@ -137,7 +137,9 @@ fn capitalized(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::budget::fixtures::{key_budget, priced, usage, utc};
+    use crate::domain::budget::fixtures::{
+        key_budget, nobody, priced, usage, utc,
+    };
     use crate::domain::budget::progress::progress;
     use crate::domain::demo::demo_org;
     use crate::domain::keys::OwnerKind;
@@ -248,12 +250,18 @@ mod tests {
         let records =
             [usage("key_a", BucketWidth::Day, utc(day, 0), model, 12_345)];
         let b = key_budget("b", "key_a", 50);
-        let p = progress(&b, &priced(&records), &Zone::utc(), utc(day, 5));
+        let p = progress(
+            &b,
+            &priced(&records),
+            &nobody(),
+            &Zone::utc(),
+            utc(day, 5),
+        );
         assert_eq!(
             understated_text(&p).as_deref(),
             Some("Understated: 12,345 tokens have no price.")
         );
-        let p = progress(&b, &[], &Zone::utc(), utc(day, 5));
+        let p = progress(&b, &[], &nobody(), &Zone::utc(), utc(day, 5));
         assert_eq!(understated_text(&p), None);
     }
 }

@@ -23,6 +23,7 @@ mod fixtures;
 
 use serde::{Deserialize, Serialize};
 
+use super::analytics::directory::Directory;
 use super::analytics::rows::Row;
 use super::analytics::Filter;
 use super::money::Usd;
@@ -58,15 +59,17 @@ impl Scope {
     }
 
     /// The rows of this scope in organization `connection_id` among
-    /// `rows`, whatever keys the user tracks.
+    /// `rows`, whatever keys the user tracks; `directory` says whose
+    /// each row is.
     pub fn rows<'a>(
         &self,
         connection_id: &str,
         rows: &[Row<'a>],
+        directory: &Directory,
     ) -> Vec<Row<'a>> {
         let filter = self.filter(connection_id);
         rows.iter()
-            .filter(|row| filter.matches(row.record()))
+            .filter(|row| filter.matches(row.record(), directory))
             .copied()
             .collect()
     }

@@ -11,6 +11,7 @@
 use super::amount::Amount;
 use super::period::{days_left, period_days};
 use super::{Budget, Limit};
+use crate::domain::analytics::directory::Directory;
 use crate::domain::analytics::forecast::{forecast, Period, Recent};
 use crate::domain::analytics::rows::Row;
 use crate::domain::analytics::source::Source;
@@ -86,11 +87,12 @@ impl Progress {
 pub fn progress(
     budget: &Budget,
     rows: &[Row],
+    directory: &Directory,
     zone: &Zone,
     now: i64,
 ) -> Progress {
     let days = period_days(budget.period, zone, now);
-    let scope = budget.scope.rows(&budget.connection_id, rows);
+    let scope = budget.scope.rows(&budget.connection_id, rows, directory);
 
     let source = Source::choose(&scope, zone, days);
     let mut tally = Tally::default();
@@ -166,8 +168,8 @@ mod tests {
     use super::*;
     use crate::domain::analytics::rows::price_rows;
     use crate::domain::budget::fixtures::{
-        budget, cents, hourly, key_budget, priced, spend, usage, usd, utc,
-        CONNECTION, HOUR, UNPRICED_MODEL,
+        budget, cents, hourly, key_budget, nobody, priced, spend, usage, usd,
+        utc, CONNECTION, HOUR, UNPRICED_MODEL,
     };
     use crate::domain::budget::{Period as Every, Scope};
     use crate::domain::demo::demo_org;
@@ -198,7 +200,7 @@ mod tests {
         ];
         let b = key_budget("b", "key_a", 50);
         let now = utc(april(10), 0) + 1;
-        let p = progress(&b, &priced(&records), &Zone::utc(), now);
+        let p = progress(&b, &priced(&records), &nobody(), &Zone::utc(), now);
         assert_eq!(p.spent, Amount::Usd(cents(2_050)));
         assert_eq!(p.days.first, april(1));
         assert_eq!(p.span, (utc(april(1), 0), utc(Date::new(2026, 5, 1), 0)));
@@ -214,7 +216,7 @@ mod tests {
         let b = key_budget("b", "key_a", 50);
         let at = |cost: Usd| {
             let rows = [Row::new(&record, Some(cost))];
-            progress(&b, &rows, &Zone::utc(), utc(april(4), 0))
+            progress(&b, &rows, &nobody(), &Zone::utc(), utc(april(4), 0))
         };
         let forty = at(usd(40));
         assert!(forty.reached(80));
@@ -237,7 +239,7 @@ mod tests {
         let rows = price_rows(built_in_table(), &org.usage);
         let b = key_budget("b", key, 1_000);
         let now = utc(last, 20);
-        let p = progress(&b, &rows, &Zone::utc(), now);
+        let p = progress(&b, &rows, &nobody(), &Zone::utc(), now);
         assert!(p.tally.tokens > 0);
         let own: u64 = org
             .usage
@@ -270,12 +272,12 @@ mod tests {
         let now = utc(april(3), 12);
         // The month starts at 18:30Z on March 31 in Kolkata: the buckets
         // from 19:00Z on are April's, 5 hours of March 31 and 3 days.
-        let p = progress(&b, &priced(&records), &kolkata(), now);
+        let p = progress(&b, &priced(&records), &nobody(), &kolkata(), now);
         assert!(!p.utc_days);
         assert_eq!(p.spent, Amount::Tokens((5 + 3 * 24) * 10));
         assert_eq!(p.span.0, utc(Date::new(2026, 3, 31), 18) + 1_800);
         // In UTC the daily rows of April 1 to 3 give the same days.
-        let p = progress(&b, &priced(&records), &Zone::utc(), now);
+        let p = progress(&b, &priced(&records), &nobody(), &Zone::utc(), now);
         assert_eq!(p.spent, Amount::Tokens(3 * 240));
     }
 
@@ -286,7 +288,13 @@ mod tests {
             .filter(|r| r.width == BucketWidth::Day)
             .collect();
         let b = tokens_budget(10_000);
-        let p = progress(&b, &priced(&records), &berlin(), utc(april(3), 12));
+        let p = progress(
+            &b,
+            &priced(&records),
+            &nobody(),
+            &berlin(),
+            utc(april(3), 12),
+        );
         assert!(p.utc_days);
         assert_eq!(p.span.0, utc(april(1), 0));
         assert_eq!(p.spent, Amount::Tokens(3 * 240));
@@ -305,13 +313,25 @@ mod tests {
             ),
         ];
         let b = key_budget("b", "key_a", 50);
-        let p = progress(&b, &priced(&records), &Zone::utc(), utc(april(4), 0));
+        let p = progress(
+            &b,
+            &priced(&records),
+            &nobody(),
+            &Zone::utc(),
+            utc(april(4), 0),
+        );
         assert_eq!(p.spent, Amount::Usd(usd(10)));
         assert!(p.understated);
         assert_eq!(p.unpriced_tokens, 5_000);
         // A token budget counts the unpriced tokens too.
         let b = tokens_budget(1_000_000);
-        let p = progress(&b, &priced(&records), &Zone::utc(), utc(april(4), 0));
+        let p = progress(
+            &b,
+            &priced(&records),
+            &nobody(),
+            &Zone::utc(),
+            utc(april(4), 0),
+        );
         assert_eq!(p.spent, Amount::Tokens(4_005_000));
         assert!(!p.understated);
         assert_eq!(p.unpriced_tokens, 0);
@@ -324,7 +344,7 @@ mod tests {
             .collect();
         let b = key_budget("b", "key_a", 25);
         let now = utc(april(11), 0);
-        let p = progress(&b, &priced(&records), &Zone::utc(), now);
+        let p = progress(&b, &priced(&records), &nobody(), &Zone::utc(), now);
         assert_eq!(p.spent, Amount::Usd(usd(10)));
         assert_eq!(p.forecast, Amount::Usd(usd(30)));
         assert!(p.forecast_exceeds());
@@ -332,7 +352,7 @@ mod tests {
         assert_eq!(p.today, april(11));
 
         let b = tokens_budget(10_000_000);
-        let p = progress(&b, &priced(&records), &Zone::utc(), now);
+        let p = progress(&b, &priced(&records), &nobody(), &Zone::utc(), now);
         assert_eq!(p.forecast, Amount::Tokens(12_000_000));
         assert!(p.forecast_exceeds());
     }
@@ -345,9 +365,60 @@ mod tests {
         ];
         let scope = Scope::Organization;
         let b = budget("b", scope, Every::Day, Limit::Tokens(100));
-        let p = progress(&b, &priced(&records), &Zone::utc(), utc(april(4), 2));
+        let p = progress(
+            &b,
+            &priced(&records),
+            &nobody(),
+            &Zone::utc(),
+            utc(april(4), 2),
+        );
         assert_eq!(p.spent, Amount::Tokens(70));
         assert_eq!(p.days_left, 0);
         assert_eq!(p.remaining(), Amount::Tokens(30));
+    }
+
+    #[test]
+    fn a_user_budget_counts_the_usage_of_the_keys_the_account_owns() {
+        let mut by_ada = spend("key_ada", utc(april(2), 0), 100);
+        by_ada.user_id = Some("user-ada".into());
+        // A service account's key: its rows name no user.
+        let mut by_robot = spend("key_robot", utc(april(3), 0), 200);
+        by_robot.user_id = None;
+        let records = [by_ada, by_robot];
+        let robot = crate::domain::keys::ApiKey {
+            connection_id: CONNECTION.into(),
+            id: "key_robot".into(),
+            project_id: "proj_1".into(),
+            name: "robot".into(),
+            redacted_value: "sk-...bot1".into(),
+            owner: Some(crate::domain::keys::KeyOwner {
+                kind: crate::domain::keys::OwnerKind::ServiceAccount,
+                id: "svc_robot".into(),
+                name: "CI".into(),
+            }),
+            created_at: None,
+            last_used_at: None,
+            deleted_at: None,
+            notes: Default::default(),
+        };
+        let keys = [robot];
+        let directory = Directory::new(&keys, &[], &[]);
+        let now = utc(april(10), 0);
+        let of = |id: &str| {
+            let scope = Scope::User { id: id.into() };
+            budget("b", scope, Every::Month, Limit::Usd(usd(50)))
+        };
+        let rows = priced(&records);
+
+        let robot =
+            progress(&of("svc_robot"), &rows, &directory, &Zone::utc(), now);
+        let ada =
+            progress(&of("user-ada"), &rows, &directory, &Zone::utc(), now);
+
+        assert_eq!(robot.spent, Amount::Usd(cents(200)));
+        assert_eq!(ada.spent, Amount::Usd(cents(100)));
+        let unknown =
+            progress(&of("svc_robot"), &rows, &nobody(), &Zone::utc(), now);
+        assert_eq!(unknown.spent, Amount::Usd(Usd::ZERO));
     }
 }

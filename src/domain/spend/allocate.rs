@@ -7,6 +7,7 @@
 //! project-day with a bill but no estimated cost to split it by is
 //! reported as unallocated rather than dropped or spread evenly.
 
+use crate::domain::analytics::directory::Directory;
 use std::collections::BTreeMap;
 
 use super::{costs_in, daily_usage, ProjectDay};
@@ -80,10 +81,12 @@ impl Allocation {
 }
 
 /// Splits the bills of days starting in `[from, to)` over the holders of
-/// each project-day, weighted by their estimate at `prices`.
+/// each project-day, weighted by their estimate at `prices`. A holder's
+/// user is whose usage it is (see `Directory::person_of`).
 pub fn allocate(
     prices: &PriceTable,
     usage: &[UsageRecord],
+    who: &Directory,
     costs: &[CostRecord],
     from: i64,
     to: i64,
@@ -101,7 +104,7 @@ pub fn allocate(
             Some(cost) if cost > Usd::ZERO => {
                 let holder = Holder {
                     api_key_id: record.api_key_id.clone(),
-                    user_id: record.user_id.clone(),
+                    user_id: who.person_of(record).map(str::to_owned),
                 };
                 *weights.entry(at).or_default().entry(holder).or_default() +=
                     cost;
@@ -260,7 +263,14 @@ mod tests {
             bill(P1, "Vector storage", "0.10"),
         ];
         let prices = PriceTable::built_in();
-        let split = allocate(&prices, &rows, &costs, DAY0, DAY0 + day(1));
+        let split = allocate(
+            &prices,
+            &rows,
+            &Directory::default(),
+            &costs,
+            DAY0,
+            DAY0 + day(1),
+        );
         let per_key = split.per_key();
         let of = |k: &str| per_key[&("c".to_owned(), Some(k.to_owned()))];
         assert_eq!(of("key_a").to_fixed(12), "2.066666666667");
@@ -280,7 +290,14 @@ mod tests {
             bill(P2, "gpt-7-preview, input", "1.00"),
         ];
         let prices = PriceTable::built_in();
-        let split = allocate(&prices, &rows, &costs, DAY0, DAY0 + day(1));
+        let split = allocate(
+            &prices,
+            &rows,
+            &Directory::default(),
+            &costs,
+            DAY0,
+            DAY0 + day(1),
+        );
         assert_eq!(split.unallocated.len(), 1);
         let lost = &split.unallocated[0];
         assert_eq!(lost.at.project_id.as_deref(), Some(P2));
@@ -297,8 +314,14 @@ mod tests {
     #[test]
     fn usage_on_an_unbilled_day_is_allocated_nothing() {
         let rows = [usage(P1, Some("key_a"), "gpt-4.1", 1_000, 0)];
-        let split =
-            allocate(&PriceTable::built_in(), &rows, &[], DAY0, DAY0 + day(1));
+        let split = allocate(
+            &PriceTable::built_in(),
+            &rows,
+            &Directory::default(),
+            &[],
+            DAY0,
+            DAY0 + day(1),
+        );
         assert_eq!(split.shares.len(), 1);
         assert_eq!(split.shares[0].allocated, Usd::ZERO);
         assert!(split.shares[0].estimated > Usd::ZERO);

@@ -84,6 +84,7 @@ pub(crate) mod fixtures;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::analytics::directory::Directory;
     use crate::domain::demo::{demo_org, PREVIEW_MODEL};
     use crate::domain::money::{Usd, UsdDelta};
     use crate::domain::price::PriceTable;
@@ -116,11 +117,18 @@ mod tests {
             }
         }
 
-        let split = allocate(&prices, &org.usage, &org.costs, from, to);
+        let who = Directory::new(&org.keys, &org.projects, &[]);
+        let split = allocate(&prices, &org.usage, &who, &org.costs, from, to);
         let billed: Usd = org.costs.iter().map(|c| c.amount).sum();
         assert_eq!(split.allocated_total() + split.unallocated_total(), billed);
-        let all = rollups(&prices, &org.usage, &split, from, to);
+        let all = rollups(&prices, &org.usage, &who, &split, from, to);
         assert!(all.overall.is_understated(), "the preview model");
         assert_eq!(all.overall.allocated, split.allocated_total());
+        // Service accounts' keys are billed to the accounts.
+        let accounts = all.by_user.iter().filter(|((_, id), rollup)| {
+            id.as_deref().is_some_and(|id| id.starts_with("svc_"))
+                && rollup.allocated > Usd::ZERO
+        });
+        assert!(accounts.count() > 0);
     }
 }

@@ -2,6 +2,7 @@
 //! first, and the reconciliation with project names. Kept pure so the
 //! view only lays it out.
 
+use crate::domain::analytics::directory::Directory;
 use std::collections::HashMap;
 
 use super::{allocate, reconcile, rollups, Reconciliation, Rollup, Scoped};
@@ -69,8 +70,9 @@ pub fn cost_report(inputs: &Inputs, from: i64, to: i64) -> CostReport {
         usage,
         costs,
     } = *inputs;
-    let split = allocate(prices, usage, costs, from, to);
-    let all = rollups(prices, usage, &split, from, to);
+    let who = Directory::new(keys, projects, people);
+    let split = allocate(prices, usage, &who, costs, from, to);
+    let all = rollups(prices, usage, &who, &split, from, to);
 
     let project_names: Names = projects
         .iter()

@@ -4,6 +4,7 @@
 //! (and rows) its dollar figures leave out, so a budget on a key with
 //! unpriced usage can say it is understated and by how much.
 
+use crate::domain::analytics::directory::Directory;
 use std::collections::BTreeMap;
 
 use super::allocate::Allocation;
@@ -68,6 +69,7 @@ pub struct Rollups {
 pub fn rollups(
     prices: &PriceTable,
     usage: &[UsageRecord],
+    who: &Directory,
     allocation: &Allocation,
     from: i64,
     to: i64,
@@ -80,11 +82,12 @@ pub fn rollups(
             continue;
         }
         let estimate = prices.estimate(record);
+        let person = who.person_of(record).map(str::to_owned);
         let scope =
             |id: &Option<String>| (record.connection_id.clone(), id.clone());
         for rollup in [
             out.by_key.entry(scope(&record.api_key_id)).or_default(),
-            out.by_user.entry(scope(&record.user_id)).or_default(),
+            out.by_user.entry(scope(&person)).or_default(),
             out.by_project.entry(scope(&record.project_id)).or_default(),
             &mut out.overall,
         ] {
@@ -135,8 +138,22 @@ mod tests {
             usage(P1, Some("key_b"), "gpt-4.1", 500_000, 0),
         ];
         let prices = PriceTable::built_in();
-        let split = allocate(&prices, &rows, &[], DAY0, DAY0 + day(1));
-        let all = rollups(&prices, &rows, &split, DAY0, DAY0 + day(1));
+        let split = allocate(
+            &prices,
+            &rows,
+            &Directory::default(),
+            &[],
+            DAY0,
+            DAY0 + day(1),
+        );
+        let all = rollups(
+            &prices,
+            &rows,
+            &Directory::default(),
+            &split,
+            DAY0,
+            DAY0 + day(1),
+        );
         let a = all.by_key[&scoped("key_a")];
         assert_eq!(a.tokens, 1_006_000, "unpriced tokens show with the rest");
         assert_eq!(a.estimated.to_fixed(2), "2.00");
@@ -163,8 +180,22 @@ mod tests {
         ];
         let prices = PriceTable::built_in();
         let range = (DAY0, DAY0 + day(1));
-        let split = allocate(&prices, &rows, &costs, range.0, range.1);
-        let all = rollups(&prices, &rows, &split, range.0, range.1);
+        let split = allocate(
+            &prices,
+            &rows,
+            &Directory::default(),
+            &costs,
+            range.0,
+            range.1,
+        );
+        let all = rollups(
+            &prices,
+            &rows,
+            &Directory::default(),
+            &split,
+            range.0,
+            range.1,
+        );
 
         let billed: Usd = costs.iter().map(|c| c.amount).sum();
         assert_eq!(all.overall.allocated + all.overall.unallocated, billed);
