@@ -136,6 +136,18 @@ pub fn forecast_chart(
             })
             .collect()
     };
+    // What was spent by the end of each day, up to today.
+    let mut total = Usd::ZERO;
+    let spent: Vec<f64> = (0..days.len())
+        .map(|i| {
+            total += month.daily.get(i).copied().unwrap_or_default();
+            if i <= today_index {
+                dollars(total)
+            } else {
+                f64::NAN
+            }
+        })
+        .collect();
     Chart {
         title: "This month: spent and forecast".to_owned(),
         x_axis: day_axis(zone, month.utc_days),
@@ -143,6 +155,7 @@ pub fn forecast_chart(
         categories: days.dates().map(|d| d.to_string()).collect(),
         bars: Vec::new(),
         lines: vec![
+            Series::new("Spent so far", spent),
             Series::new(
                 "Forecast at the month's pace",
                 towards(forecast.linear),
@@ -210,14 +223,22 @@ mod tests {
                 budget: Some(Usd(100_000_000_000_000)),
             },
             spent: Tally::default(),
+            // $3 on each of the ten days so far.
+            daily: (0..30)
+                .map(|d| Usd(if d < 10 { 3_000_000_000_000 } else { 0 }))
+                .collect(),
             utc_days: false,
         };
         let chart = forecast_chart(&month, days, 9, "UTC");
-        let linear = &chart.lines[0];
+        let spent = &chart.lines[0];
+        assert_eq!(spent.at(0), Some(3.0));
+        assert_eq!(spent.at(9), Some(30.0), "meets the forecasts today");
+        assert!(spent.at(10).is_none(), "nothing spent after today");
+        let linear = &chart.lines[1];
         assert!(linear.at(8).is_none(), "nothing drawn before today");
         assert_eq!(linear.at(9), Some(30.0));
         assert_eq!(linear.at(29), Some(90.0));
-        assert_eq!(chart.lines[1].at(29), Some(60.0));
+        assert_eq!(chart.lines[2].at(29), Some(60.0));
         assert_eq!(chart.reference, Some(("Budget".to_owned(), 100.0)));
     }
 }

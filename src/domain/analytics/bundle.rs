@@ -5,7 +5,7 @@ use super::burn::{Burn, Window, LAST_DAY, LAST_HOUR};
 use super::compare::{compare_of, KeyLine};
 use super::directory::Directory;
 use super::filter::Filter;
-use super::forecast::{month_of, MonthForecast, MonthTally};
+use super::forecast::{forecast_days, MonthForecast, MonthTally};
 use super::grid::{DayGrid, Days};
 use super::ledger::Ledger;
 use super::models::{models_of, ModelRow};
@@ -119,7 +119,7 @@ pub fn analytics_of(
     let directory = Directory::new(inputs.keys, inputs.projects, inputs.people);
     let today = zone.date(now);
     let today_only = Days::new(today, today);
-    let month = month_of(zone, now);
+    let month = forecast_days(zone, now);
     let pattern_days = days.until(today).unwrap_or(days);
 
     // What the rows hold of each view's days, in one pass.

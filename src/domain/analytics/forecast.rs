@@ -71,7 +71,8 @@ pub fn forecast(
     } else {
         let elapsed = elapsed.max(MIN_ELAPSED);
         let left = period.end - now;
-        let observed = (now - recent.since.max(period.start)).max(MIN_ELAPSED);
+        // The recent days may reach back before the period.
+        let observed = (now - recent.since).max(MIN_ELAPSED);
         (
             scale(spent, length, elapsed),
             spent + scale(recent.cost, left, observed),
@@ -95,25 +96,27 @@ fn scale(amount: Usd, numerator: i64, denominator: i64) -> Usd {
 }
 
 /// The forecast of the local month holding `now` and what it rests on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MonthForecast {
     pub forecast: Forecast,
     /// The month so far; its unpriced usage is left out of the forecast.
     pub spent: Tally,
+    /// The estimated cost of each day of the month, zero after today.
+    pub daily: Vec<Usd>,
     /// The month is made of UTC days, not the zone's.
     pub utc_days: bool,
 }
 
 /// Forecasts the month of `now` in `zone` from the scope's `rows`. The
 /// recent pace is that of the last seven days, today's hours so far
-/// included, or of the month's days when it has fewer.
+/// included, reaching back into the month before in the first week.
 pub fn month_forecast(
     rows: &[Row],
     zone: &Zone,
     now: i64,
     budget: Option<Usd>,
 ) -> MonthForecast {
-    let source = Source::choose(rows, zone, month_of(zone, now));
+    let source = Source::choose(rows, zone, forecast_days(zone, now));
     let mut month = MonthTally::new(&source, now);
     for row in rows {
         month.add(row);
@@ -127,34 +130,53 @@ pub fn month_of(zone: &Zone, now: i64) -> Days {
     Days::new(today.first_of_month(), last_of_month(today))
 }
 
+/// The days a forecast of the month of `now` reads: the month, and the
+/// last days of the month before while the month is younger than the
+/// recent pace's seven days.
+pub fn forecast_days(zone: &Zone, now: i64) -> Days {
+    let today = zone.date(now);
+    let week = today.add_days(1 - RECENT_DAYS as i64);
+    Days::new(week.min(today.first_of_month()), last_of_month(today))
+}
+
 /// A month's spending being added up, row by row, on the days of a
-/// source of `month_of`.
+/// source of `forecast_days`.
 #[derive(Clone, Debug)]
 pub struct MonthTally<'s> {
     placer: Placer<'s>,
     now: i64,
+    /// Where the month starts among the source's days.
+    month_index: usize,
     /// The first day of the recent pace, and its start.
     recent_index: usize,
     since: i64,
     spent: Tally,
     recent: Usd,
+    /// The cost of each of the source's days.
+    daily: Vec<Usd>,
 }
 
 impl<'s> MonthTally<'s> {
-    /// Nothing spent yet in the month of `source` at `now`.
+    /// Nothing spent yet in the month of `now` on the days of `source`.
     pub fn new(source: &'s Source, now: i64) -> Self {
         let grid = source.grid();
         // Daily rows of a UTC month may make "today" the UTC date.
         let today_index = grid.index(now).unwrap_or(grid.len() - 1);
+        let month_first = grid.date(today_index).first_of_month();
+        let month_index = (0..grid.len())
+            .find(|&i| grid.date(i) == month_first)
+            .unwrap_or(0);
         let recent_index = (today_index + 1).saturating_sub(RECENT_DAYS);
         let since = grid.bounds(recent_index).map_or(grid.span().0, |b| b.0);
         MonthTally {
             placer: Placer::new(source),
             now,
+            month_index,
             recent_index,
             since,
             spent: Tally::default(),
             recent: Usd::ZERO,
+            daily: vec![Usd::ZERO; grid.len()],
         }
     }
 
@@ -164,16 +186,26 @@ impl<'s> MonthTally<'s> {
         let Some(day) = self.placer.place(row) else {
             return;
         };
-        self.spent.add(row);
+        let cost = row.cost().unwrap_or_default();
         if day >= self.recent_index {
-            self.recent += row.cost().unwrap_or_default();
+            self.recent += cost;
+        }
+        if day >= self.month_index {
+            self.spent.add(row);
+            let daily: &mut [Usd] = &mut self.daily;
+            daily[day] += cost;
         }
     }
 
     pub fn forecast(self, budget: Option<Usd>) -> MonthForecast {
         let source = self.placer.source();
-        let (start, end) = source.grid().span();
-        let period = Period { start, end };
+        let grid = source.grid();
+        let start =
+            grid.bounds(self.month_index).map_or(grid.span().0, |b| b.0);
+        let period = Period {
+            start,
+            end: grid.span().1,
+        };
         let recent = Recent {
             since: self.since,
             cost: self.recent,
@@ -187,6 +219,7 @@ impl<'s> MonthTally<'s> {
                 budget,
             ),
             spent: self.spent,
+            daily: self.daily[self.month_index..].to_vec(),
             utc_days: source.days_are_utc(),
         }
     }
@@ -238,11 +271,12 @@ mod tests {
     }
 
     #[test]
-    fn a_young_period_runs_on_the_days_it_has() {
+    fn a_young_period_runs_on_the_week_before_it_too() {
         let now = april().start + 2 * DAY;
+        // $2 a day for a week, two days of it in the period.
         let recent = Recent {
             since: now - 7 * DAY,
-            cost: Usd(4 * DOLLAR),
+            cost: Usd(14 * DOLLAR),
         };
         let f = forecast(april(), now, Usd(4 * DOLLAR), recent, None);
         assert_eq!(f.recent, Usd(60 * DOLLAR));
@@ -289,5 +323,33 @@ mod tests {
         assert_eq!(f.linear.to_fixed(2), "9.00");
         assert_eq!(f.recent.to_fixed(2), "9.00");
         assert!(!month.utc_days);
+    }
+
+    #[test]
+    fn early_in_a_month_the_recent_pace_reaches_into_the_month_before() {
+        // $0.30 a day through March, then $0.03 a day from April 1.
+        let march: Vec<_> = (1..=10)
+            .map(|d| daily(april().start - d * DAY, 2_000_000))
+            .collect();
+        let april_days: Vec<_> = (0..3)
+            .map(|d| daily(april().start + d * DAY, 200_000))
+            .collect();
+        let records: Vec<_> = march.into_iter().chain(april_days).collect();
+        let now = april().start + 3 * DAY - 1;
+
+        let month = month_forecast(&priced(&records), &Zone::utc(), now, None);
+
+        let f = month.forecast;
+        assert_eq!(f.period, april());
+        assert_eq!(f.spent.to_fixed(2), "0.09");
+        assert_eq!(month.daily.len(), 30);
+        assert_eq!(month.daily[2].to_fixed(2), "0.03");
+        assert_eq!(month.daily[3], Usd::ZERO);
+        // The last seven days: four of March at $0.30 and three of
+        // April at $0.03 make $1.29; at that pace for the 27 days left,
+        // $0.09 + $1.29 x 27 / 7.
+        assert_eq!(f.recent.to_fixed(2), "5.07");
+        // The month's own pace: $0.03 a day for 30 days.
+        assert_eq!(f.linear.to_fixed(2), "0.90");
     }
 }
