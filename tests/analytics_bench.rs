@@ -362,8 +362,9 @@ fn overview_of(
     inputs: &Inputs,
     zone: &Zone,
     days: Days,
+    now: i64,
 ) -> (OverviewPage, Vec<KindLine>) {
-    let page = overview_page(inputs, zone, days);
+    let page = overview_page(inputs, zone, days, now);
     let utc = (days.first.to_unix(), days.last.add_days(1).to_unix());
     (page, by_kind(inputs.records, utc.0, utc.1))
 }
@@ -472,7 +473,8 @@ fn aggregate_1000000_usage_rows() {
     );
 
     // The Overview page.
-    let (ours, (page, kinds)) = timed(|| overview_of(&inputs, &zone, days));
+    let (ours, (page, kinds)) =
+        timed(|| overview_of(&inputs, &zone, days, now));
     let (table, chart) = (page.table, page.trend);
     let params = js_params(None, days, today, now);
     let args = Array::of4(&rows, &prices, &keys, &params);

@@ -142,7 +142,9 @@ fn an_unknown_model_counts_its_tokens_but_is_never_costed_at_zero() {
 
     let csv = overview_csv(&table).unwrap();
     let first = csv.lines().nth(1).unwrap();
-    assert!(first.ends_with(",6000,"), "cost left empty: {first}");
+    // Cost empty, unpriced tokens, no OpenAI name, no burn rate (the
+    // table was not made for a moment).
+    assert!(first.ends_with(",,6000,,,"), "cost left empty: {first}");
 }
 
 #[test]

@@ -24,7 +24,7 @@ pub fn safe_text(text: &str) -> String {
     }
 }
 
-const OVERVIEW_HEADER: [&str; 11] = [
+const OVERVIEW_HEADER: [&str; 13] = [
     "key_id",
     "name",
     "project",
@@ -36,6 +36,8 @@ const OVERVIEW_HEADER: [&str; 11] = [
     "estimated_cost_usd",
     "unpriced_tokens",
     "openai_name",
+    "burn_usd_per_hour_24h",
+    "burn_tokens_per_minute_24h",
 ];
 
 /// The keys overview as a table: one line per key, then "Unattributed"
@@ -72,6 +74,11 @@ fn line(text: [&str; 4], totals: &Totals, openai_name: &str) -> Vec<Cell> {
         totals.unpriced_tokens.into(),
         openai_name.into(),
     ]);
+    let burn = totals.burn;
+    cells.push(burn.map(|b| b.cost_per_hour()).into());
+    cells.push(burn.map_or(Cell::Empty, |b| {
+        Cell::Decimal(format!("{:.3}", b.tokens_per_minute()))
+    }));
     cells
 }
 

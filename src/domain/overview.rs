@@ -5,11 +5,14 @@
 use std::collections::{HashMap, HashSet};
 
 use super::analytics::bundle::in_scope;
+use super::analytics::burn::{Burn, FirstSeen, Window, LAST_DAY};
 use super::analytics::directory::Directory;
 use super::analytics::grid::{DayGrid, Days};
 use super::analytics::group::Slots;
+use super::analytics::ledger::{key_id, KeyId};
 use super::analytics::rows::{priced, Row};
 use super::analytics::source::{coverage, resolution, Source};
+use super::analytics::tally::Tally;
 use super::analytics::trend::{DayTally, Trend};
 use super::analytics::{Filter, Inputs};
 use super::keys::{ApiKey, Project};
@@ -26,6 +29,9 @@ pub struct Totals {
     pub cost: Usd,
     /// Tokens whose model has no price; left out of `cost`.
     pub unpriced_tokens: u64,
+    /// The pace of the last 24 hours, whatever the range, when the
+    /// table was made for a moment (`overview_page`).
+    pub burn: Option<Burn>,
 }
 
 impl Totals {
@@ -165,7 +171,12 @@ pub struct OverviewPage {
 /// The Overview page, the same rows the analytics add up, in one pass
 /// that prices each row once and keeps none: the table and the chart
 /// add up the same rows.
-pub fn overview_page(inputs: &Inputs, zone: &Zone, days: Days) -> OverviewPage {
+pub fn overview_page(
+    inputs: &Inputs,
+    zone: &Zone,
+    days: Days,
+    now: i64,
+) -> OverviewPage {
     let source = counted_source(inputs.records, zone, days);
     // The chart, like the analytics, leaves switched-off keys out.
     let directory = Directory::new(inputs.keys, inputs.projects, &[]);
@@ -178,11 +189,62 @@ pub fn overview_page(inputs: &Inputs, zone: &Zone, days: Days) -> OverviewPage {
             chart.add(&row);
         }
     }
+    let mut table = table_of(inputs.projects, inputs.keys, &sums.groups);
+    add_burns(&mut table, inputs, now);
     OverviewPage {
-        table: table_of(inputs.projects, inputs.keys, &sums.groups),
+        table,
         trend: chart.trend(),
         utc_days: source.days_are_utc(),
     }
+}
+
+/// Sets the burn rate of the last 24 hours before `now` on each line of
+/// `table`: the usage of its hourly rows then, over that time or since
+/// the line's first usage when later (see `analytics::burn`).
+fn add_burns(table: &mut Overview, inputs: &Inputs, now: i64) {
+    let window = Window::new(now, LAST_DAY);
+    // Whether a key was seen before the window is told by its daily
+    // rows, a 24th of the hourly ones; only the window's hourly rows
+    // are priced.
+    let mut seen: HashMap<KeyId, FirstSeen> = HashMap::new();
+    let mut recent = Vec::new();
+    for record in inputs.records {
+        match record.width {
+            BucketWidth::Day => seen
+                .entry(key_id(record))
+                .or_default()
+                .add(record.width, record.start_time),
+            width if window.holds_bucket(width, record.start_time) => {
+                recent.push(record);
+            }
+            _ => {}
+        }
+    }
+    let mut used: HashMap<KeyId, Tally> = HashMap::new();
+    for row in priced(inputs.prices, recent) {
+        let key = key_id(row.record());
+        seen.entry(key).or_default().add(row.width(), row.start());
+        used.entry(key).or_default().add(&row);
+    }
+
+    let burn = |tally: Tally, seen: FirstSeen| {
+        Some(Burn::new(tally, seen.at(), now, LAST_DAY))
+    };
+    let of = |key: KeyId| {
+        let tally = used.get(&key).copied().unwrap_or_default();
+        (tally, seen.get(&key).copied().unwrap_or_default())
+    };
+    let (mut all, mut all_seen) = of(None);
+    if let Some(unattributed) = &mut table.unattributed {
+        unattributed.burn = burn(all, all_seen);
+    }
+    for row in &mut table.rows {
+        let (tally, first) = of(Some((&row.connection_id, &row.key_id)));
+        row.totals.burn = burn(tally, first);
+        all.merge(&tally);
+        all_seen.merge(&first);
+    }
+    table.total.burn = burn(all, all_seen);
 }
 
 /// The totals of each group of rows (see `group`). Every row of a group
@@ -349,7 +411,7 @@ mod tests {
             (Zone::utc(), 30, false),
         ] {
             let days = Days::ending(zone.date(now), days);
-            let page = overview_page(&inputs, &zone, days);
+            let page = overview_page(&inputs, &zone, days, now);
             let (table, said_utc) = (page.table, page.utc_days);
             let all = Filter::default();
             let view =
@@ -379,7 +441,7 @@ mod tests {
         };
         for zone in [Zone::fixed("Asia/Kolkata", 19_800), Zone::utc()] {
             let days = Days::ending(zone.date(now), 7);
-            let page = overview_page(&inputs, &zone, days);
+            let page = overview_page(&inputs, &zone, days, now);
             let table = &page.table;
             // Row by row, each priced on its own, as a check on the sums
             // by group.
@@ -403,6 +465,7 @@ mod tests {
             }
             assert!(hidden.counts.total_tokens() > 0);
             assert_eq!(table.untracked, hidden);
+            shown.burn = table.total.burn;
             assert_eq!(table.total, shown);
             assert_eq!(table.untracked_keys, 1);
             let view = analytics(
@@ -418,5 +481,45 @@ mod tests {
             assert_eq!(chart.tokens, table.total.counts.total_tokens());
             assert_eq!(chart.cost, table.total.cost);
         }
+    }
+
+    #[test]
+    fn each_line_burns_at_the_pace_its_analytics_show() {
+        let last = Date::new(2026, 3, 31);
+        let org = demo_org("c", last, 40);
+        let now = last.to_unix() + 15 * 3600 + 1_234;
+        let usage = stored_usage(&org, now);
+        let inputs = Inputs {
+            records: &usage,
+            keys: &org.keys,
+            projects: &org.projects,
+            people: &[],
+            prices: built_in_table(),
+        };
+        let days = Days::ending(last, 7);
+        let page = overview_page(&inputs, &Zone::utc(), days, now);
+        let burn_of = |filter: &Filter| {
+            let view = analytics(
+                &inputs,
+                filter,
+                &Zone::utc(),
+                days,
+                now,
+                &Options::default(),
+            );
+            Some(view.burn_last_day)
+        };
+
+        let mut burning = 0;
+        for row in &page.table.rows {
+            let key = Filter {
+                key: Some(row.key_id.clone()),
+                ..Filter::default()
+            };
+            assert_eq!(row.totals.burn, burn_of(&key), "{}", row.name);
+            burning += usize::from(row.totals.burn.unwrap().tally.tokens > 0);
+        }
+        assert!(burning >= 2, "{burning} keys used in the last 24 hours");
+        assert_eq!(page.table.total.burn, burn_of(&Filter::default()));
     }
 }

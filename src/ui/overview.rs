@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use super::actions::now;
 use super::alert_check::progresses;
+use super::analytics::rate;
 use crate::charts::views;
 use crate::domain::analytics::Days;
 use crate::domain::budget::label::{limit_text, period_text, spent_text};
@@ -33,7 +34,7 @@ pub fn OverviewView() -> impl IntoView {
         let zone = state.zone.get();
         let span = state.span();
         let days = Days::new(span.first, span.last);
-        state.with_inputs(|inputs| overview_page(inputs, &zone, days))
+        state.with_inputs(|inputs| overview_page(inputs, &zone, days, now()))
     });
     let chart = Memo::new(move |_| {
         let zone = state.zone.get();
@@ -148,6 +149,7 @@ fn OverviewTable(page: Memo<OverviewPage>) -> impl IntoView {
                             <th class="num">"Requests"</th><th class="num">"Input tokens"</th>
                             <th class="num">"Cached input"</th><th class="num">"Output tokens"</th>
                             <th class="num">"Estimated cost"</th>
+                            <th class="num" title="Estimated dollars an hour at the pace of the last 24 hours, whatever the range">"Burn (24 h)"</th>
                             <th title="The budget this key is closest to spending, in its own period">"Budget"</th>
                         </tr>
                     </thead>
@@ -210,12 +212,25 @@ fn Counts(totals: Totals) -> impl IntoView {
         totals.cost.display()
     };
     let n = |v: u64| group_thousands(&v.to_string());
+    let burn = totals.burn.map(|b| {
+        let title = format!(
+            "{} tokens a minute over {}",
+            rate(b.tokens_per_minute()),
+            if b.span < b.window {
+                "the time since first use"
+            } else {
+                "the last 24 hours"
+            }
+        );
+        view! { <span title=title>{format!("{}/h", b.cost_per_hour().display())}</span> }
+    });
     view! {
         <td class="num" data-col="requests">{n(c.requests)}</td>
         <td class="num" data-col="input">{n(c.input)}</td>
         <td class="num" data-col="cached">{n(c.cached_input)}</td>
         <td class="num" data-col="output">{n(c.output)}</td>
         <td class="num" data-col="cost">{cost}</td>
+        <td class="num" data-col="burn">{burn}</td>
     }
 }
 

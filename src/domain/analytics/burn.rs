@@ -171,9 +171,14 @@ impl Window {
     /// Whether `row` is an hourly bucket of the window.
     #[inline]
     pub fn holds(&self, row: &Row) -> bool {
-        row.width() == BucketWidth::Hour
-            && self.from <= row.start()
-            && row.start() < self.to
+        self.holds_bucket(row.width(), row.start())
+    }
+
+    /// Whether the bucket of `width` starting at `start` is an hourly
+    /// bucket of the window.
+    #[inline]
+    pub fn holds_bucket(&self, width: BucketWidth, start: i64) -> bool {
+        width == BucketWidth::Hour && self.from <= start && start < self.to
     }
 }
 
