@@ -128,12 +128,14 @@ pub fn visible_name(name: &str) -> String {
         .collect()
 }
 
-/// Splits user-typed tags (`production, EU`) into clean, unique,
-/// lower-case words.
+/// Splits user-typed, comma-separated tags (`production, EU west`) into
+/// clean, unique, lower-case tags. A tag may hold spaces (`eu west`);
+/// runs of them count as one.
 pub fn parse_tags(text: &str) -> Vec<String> {
     let mut tags: Vec<String> = Vec::new();
-    for tag in text.split([',', ' ']) {
-        let tag = tag.trim().to_lowercase();
+    for tag in text.split(',') {
+        let words: Vec<&str> = tag.split_whitespace().collect();
+        let tag = words.join(" ").to_lowercase();
         if !tag.is_empty() && !tags.contains(&tag) {
             tags.push(tag);
         }
@@ -190,8 +192,8 @@ mod tests {
     #[test]
     fn tags_are_split_trimmed_lowered_and_deduplicated() {
         assert_eq!(
-            parse_tags(" Production, eu  production,,staging "),
-            ["production", "eu", "staging"]
+            parse_tags(" Production, EU  west,production,,staging "),
+            ["production", "eu west", "staging"]
         );
         assert!(parse_tags(" , ").is_empty());
     }
