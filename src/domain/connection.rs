@@ -64,3 +64,80 @@ pub struct SyncMark {
 fn yes() -> bool {
     true
 }
+
+/// Two organizations with one name could not be told apart in the
+/// picker, the overview's badges or file names.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("Another organization is already called \"{0}\". Choose another name.")]
+pub struct NameTaken(pub String);
+
+/// The name a new organization gets: what the user typed, or a default
+/// when that is blank, numbered ("Acme (2)") when another organization
+/// has it already. Names compare without regard to case or the spaces
+/// around them.
+pub fn new_label<'a>(
+    typed: &str,
+    taken: impl IntoIterator<Item = &'a str> + Clone,
+) -> String {
+    let base = match typed.trim() {
+        "" => "My organization",
+        text => text,
+    };
+    (1..)
+        .map(|n| match n {
+            1 => base.to_owned(),
+            n => format!("{base} ({n})"),
+        })
+        .find(|name| !is_taken(name, taken.clone()))
+        .expect("some number is free")
+}
+
+/// The name `typed` for an existing organization, unless blank (the old
+/// name stays) or another organization has it.
+pub fn renamed<'a>(
+    old: &str,
+    typed: &str,
+    others: impl IntoIterator<Item = &'a str>,
+) -> Result<String, NameTaken> {
+    let name = typed.trim();
+    if name.is_empty() {
+        return Ok(old.to_owned());
+    }
+    if is_taken(name, others) {
+        return Err(NameTaken(name.to_owned()));
+    }
+    Ok(name.to_owned())
+}
+
+fn is_taken<'a>(name: &str, taken: impl IntoIterator<Item = &'a str>) -> bool {
+    let name = name.trim().to_lowercase();
+    taken
+        .into_iter()
+        .any(|other| other.trim().to_lowercase() == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_organization_never_takes_a_name_in_use() {
+        assert_eq!(new_label("  Acme ", []), "Acme");
+        assert_eq!(new_label("", []), "My organization");
+        assert_eq!(new_label("acme", ["Acme"]), "acme (2)");
+        assert_eq!(new_label("Acme", ["Acme", "acme (2)"]), "Acme (3)");
+        assert_eq!(new_label(" ", ["My organization"]), "My organization (2)");
+    }
+
+    #[test]
+    fn renaming_to_another_organizations_name_is_refused() {
+        assert_eq!(renamed("Old", "  ", ["Acme"]), Ok("Old".to_owned()));
+        assert_eq!(renamed("Old", " New ", ["Acme"]), Ok("New".to_owned()));
+        assert_eq!(
+            renamed("Old", "ACME", ["Acme"]),
+            Err(NameTaken("ACME".to_owned()))
+        );
+        // Its own name, in another case, is no clash.
+        assert_eq!(renamed("Old", "OLD", ["Acme"]), Ok("OLD".to_owned()));
+    }
+}

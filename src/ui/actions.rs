@@ -7,7 +7,7 @@ use super::state::{AppState, Notice, Secret, ALL};
 use crate::api::client::{CancelToken, Client};
 use crate::api::endpoints;
 use crate::api::ApiError;
-use crate::domain::connection::Connection;
+use crate::domain::connection::{new_label, Connection};
 use crate::domain::demo::{
     self, demo_org, stored_usage, DEMO_CONNECTION, DEMO_DAYS,
 };
@@ -196,10 +196,9 @@ pub async fn connect(state: AppState, request: ConnectRequest) {
         },
         None => None,
     };
-    let label = match label.trim() {
-        "" => "My organization".to_owned(),
-        text => text.to_owned(),
-    };
+    let label = state.connections.with_untracked(|all| {
+        new_label(&label, all.iter().map(|c| c.label.as_str()))
+    });
     let connection = Connection {
         id: id.clone(),
         label,

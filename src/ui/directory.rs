@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::actions::{report, select};
 use super::state::{AppState, Notice, View};
 use crate::api::endpoints;
+use crate::domain::connection::renamed;
 use crate::domain::fingerprint::{fingerprint, identify, Identified};
 use crate::domain::keys::{ApiKey, KeyNotes};
 use crate::domain::sync_plan::Windows;
@@ -70,9 +71,14 @@ pub async fn edit_connection(state: AppState, label: String, base: String) {
     if let Err(problem) = endpoints::validate_base(&base) {
         return state.notice.set(Some(Notice::error(problem)));
     }
-    if !label.trim().is_empty() {
-        connection.label = label.trim().to_owned();
-    }
+    let others = state.connections.with_untracked(|all| {
+        let others = all.iter().filter(|c| c.id != connection.id);
+        renamed(&connection.label, &label, others.map(|c| c.label.as_str()))
+    });
+    connection.label = match others {
+        Ok(name) => name,
+        Err(taken) => return state.notice.set(Some(Notice::error(taken))),
+    };
     connection.api_base = base;
     if let Err(error) = db.put_connection(&connection).await {
         return report(state, error);
