@@ -58,6 +58,7 @@ fn OverviewTable(page: Memo<OverviewPage>) -> impl IntoView {
         (span.from, span.to)
     });
     let table = Memo::new(move |_| page.with(|p| p.table.clone()));
+    mark_when_shown(state, table);
 
     // The budget each key (and the organization) is closest to spending.
     let budgets = Memo::new(move |_| {
@@ -198,6 +199,34 @@ fn OverviewTable(page: Memo<OverviewPage>) -> impl IntoView {
             }}
         </section>
     }
+}
+
+/// The performance-timeline mark of the frame that first shows stored
+/// figures in the overview: how long start-up takes, for a benchmark or
+/// the browser's profiler.
+pub const READY_MARK: &str = "keymeter:overview-ready";
+
+/// Sets `READY_MARK` on the next frame once the loaded data gives the
+/// table lines; later changes leave it alone.
+fn mark_when_shown(state: AppState, table: Memo<Overview>) {
+    Effect::new(move |marked: Option<bool>| {
+        if marked == Some(true) {
+            return true;
+        }
+        let shown = state.loaded.with(Option::is_some)
+            && table.with(|t| !t.rows.is_empty() || t.unattributed.is_some());
+        if shown {
+            request_animation_frame(|| {
+                let performance = window().performance();
+                if let Some(Err(error)) =
+                    performance.map(|p| p.mark(READY_MARK))
+                {
+                    log::warn!("cannot mark the overview as shown: {error:?}");
+                }
+            });
+        }
+        shown
+    });
 }
 
 /// The number cells of one line.

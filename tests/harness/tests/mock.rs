@@ -32,6 +32,7 @@ fn config(days: u32) -> MockConfig {
         days,
         missing_kinds: Vec::new(),
         costs_by_key: false,
+        extra_keys: 0,
     }
 }
 
@@ -489,6 +490,42 @@ async fn api_keys_list_their_owners_and_unknown_projects_are_404() {
         .any(|o| o["type"] == "user" && o["user"]["email"].is_string()));
     assert_eq!(unknown.status, 404);
     assert!(unknown.json()["error"]["message"].is_string());
+}
+
+#[tokio::test]
+async fn extra_keys_are_listed_and_have_usage_of_their_own() {
+    let server = start(MockConfig {
+        extra_keys: 41,
+        ..config(3)
+    })
+    .await;
+
+    let mut listed = Vec::new();
+    for project in &server.org().projects {
+        let keys = get(
+            &server,
+            &format!(
+                "/organization/projects/{}/api_keys?limit=100",
+                project.id
+            ),
+        )
+        .await
+        .json();
+        for key in keys["data"].as_array().unwrap() {
+            listed.push(key["id"].as_str().unwrap().to_owned());
+        }
+    }
+    let (buckets, _) =
+        all_buckets(&server, &usage_path(1, 1, &["api_key_id"])).await;
+
+    assert_eq!(listed.len(), 50);
+    let used: Vec<&str> = results(&buckets)
+        .iter()
+        .filter_map(|r| r["api_key_id"].as_str())
+        .collect();
+    let copy = server.org().keys.last().unwrap();
+    assert!(listed.contains(&copy.id));
+    assert!(used.contains(&copy.id.as_str()));
 }
 
 #[tokio::test]

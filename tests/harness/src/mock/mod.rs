@@ -14,6 +14,7 @@
 
 mod access;
 mod buckets;
+mod copies;
 mod costs;
 mod error;
 mod faults;
@@ -73,6 +74,9 @@ pub struct MockConfig {
     /// Whether costs may be grouped by `api_key_id`, as newer API
     /// versions allow; when false that grouping is refused with a 400.
     pub costs_by_key: bool,
+    /// API keys added to the demo's nine, each a copy of a demo key with
+    /// usage (see `copies`), for measuring a larger organization.
+    pub extra_keys: u32,
 }
 
 impl Default for MockConfig {
@@ -85,6 +89,7 @@ impl Default for MockConfig {
             days: 120,
             missing_kinds: Vec::new(),
             costs_by_key: false,
+            extra_keys: 0,
         }
     }
 }
@@ -136,7 +141,8 @@ pub(crate) struct Shared {
 
 impl Shared {
     fn new(config: MockConfig) -> Self {
-        let org = demo_org(CONNECTION, config.last_day, config.days);
+        let mut org = demo_org(CONNECTION, config.last_day, config.days);
+        copies::add_keys(&mut org, config.extra_keys);
         let mut usage: HashMap<UsageKind, UsageByDay> = HashMap::new();
         for record in &org.usage {
             usage
