@@ -326,9 +326,18 @@ async fn a_version_1_database_upgrades_in_place_and_keeps_its_data() {
         .build()
         .await
         .unwrap();
-    // A row as version 1 wrote it: no size, source or new counts.
+    // A row as version 1 wrote it, under its natural key: no size,
+    // source or new counts.
+    let bucket = keymeter::domain::usage::bucket_key(
+        "c1",
+        keymeter::domain::usage::UsageKind::Completions,
+        keymeter::domain::usage::BucketWidth::Day,
+        86_400,
+    );
+    let key =
+        format!("{bucket}\u{1f}proj_a\u{1f}\u{1f}key_a\u{1f}gpt-4.1\u{1f}0");
     let old_row = serde_json::json!({
-        "key": "old-row", "bucket": "old-bucket",
+        "key": key, "bucket": bucket,
         "record": {
             "connection_id": "c1", "kind": "completions", "width": "1d",
             "start_time": 86400, "end_time": 172800, "project_id": "proj_a",

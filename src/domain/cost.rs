@@ -60,6 +60,24 @@ pub fn parse_usd(text: &str) -> Option<Usd> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::usage::connection_rows;
+
+    #[test]
+    fn a_connections_cost_rows_lie_in_its_range_and_no_others_do() {
+        let (low, high) = connection_rows("c1");
+        let key = |connection: &str| {
+            format!(
+                "{}{SEP}proj_1{SEP}Tokens{SEP}",
+                cost_day_key(connection, 0)
+            )
+        };
+        let ours = key("c1");
+        assert!(low <= ours && ours <= high);
+        for other in ["c10", "c", "c2"] {
+            let theirs = key(other);
+            assert!(theirs < low || theirs > high, "{other}");
+        }
+    }
 
     #[test]
     fn string_and_long_decimal_amounts_sum_exactly() {

@@ -306,6 +306,14 @@ pub fn bucket_rows(bucket_key: &str) -> (String, String) {
     )
 }
 
+/// The natural keys every usage and cost row of a connection lies
+/// between: each starts with the connection's id and the separator, so
+/// the rows are read straight from the store, in key order, with no
+/// index between.
+pub fn connection_rows(connection_id: &str) -> (String, String) {
+    bucket_rows(connection_id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

