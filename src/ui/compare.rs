@@ -140,14 +140,16 @@ pub fn TopList(
                 <h3>{title}</h3>
                 <Downloads id=id stem=Signal::derive(move || file_stem(state, &format!("top-{what}s"))) table=Callback::new(move |()| list.with_untracked(|l| consumers_table(what, l)))/>
             </div>
-            <table id=format!("{id}-table")>
-                <thead><tr><th>{title}</th><th class="num">"Tokens"</th><th class="num">"Estimated cost"</th></tr></thead>
-                <tbody>
-                    {move || list.with(|l| l.iter().map(|c| view! {
-                        <tr><td>{visible_name(&c.label)}</td><td class="num tokens">{count(c.tally.tokens)}</td><td class="num cost">{cost(&c.tally)}</td></tr>
-                    }).collect_view())}
-                </tbody>
-            </table>
+            <div class="scroll">
+                <table id=format!("{id}-table")>
+                    <thead><tr><th>{title}</th><th class="num">"Tokens"</th><th class="num">"Estimated cost"</th></tr></thead>
+                    <tbody>
+                        {move || list.with(|l| l.iter().map(|c| view! {
+                            <tr><td class="name">{visible_name(&c.label)}</td><td class="num tokens">{count(c.tally.tokens)}</td><td class="num cost">{cost(&c.tally)}</td></tr>
+                        }).collect_view())}
+                    </tbody>
+                </table>
+            </div>
         </div>
     }
 }
