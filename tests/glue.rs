@@ -4,7 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use keymeter::domain::time::Date;
-use keymeter::ui::zone::{canonical, load, ZoneError};
+use keymeter::ui::zone::{canonical, known_zones, load, ZoneError};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -73,6 +73,10 @@ fn names_keep_their_usual_spelling_whatever_the_letter_case_typed() {
         Ok("America/Los_Angeles")
     );
     assert_eq!(canonical("UTC").as_deref(), Ok("UTC"));
+    assert_eq!(canonical("asia/calcutta").as_deref(), Ok("Asia/Kolkata"));
+    let listed = known_zones();
+    assert!(listed.iter().any(|z| z == "Asia/Kolkata"), "{listed:?}");
+    assert!(!listed.iter().any(|z| z == "Asia/Calcutta"));
     assert!(canonical("Mars/Base").is_err());
 }
 

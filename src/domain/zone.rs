@@ -178,6 +178,38 @@ pub fn plausible_name(name: &str) -> bool {
         })
 }
 
+/// Zones browsers still list under a name IANA has since replaced
+/// (Chromium's list comes from ICU, which keeps the old spellings), with
+/// the name people know them by today.
+const RENAMED: [(&str, &str); 17] = [
+    ("America/Buenos_Aires", "America/Argentina/Buenos_Aires"),
+    ("America/Catamarca", "America/Argentina/Catamarca"),
+    ("America/Cordoba", "America/Argentina/Cordoba"),
+    ("America/Godthab", "America/Nuuk"),
+    ("America/Indianapolis", "America/Indiana/Indianapolis"),
+    ("America/Jujuy", "America/Argentina/Jujuy"),
+    ("America/Louisville", "America/Kentucky/Louisville"),
+    ("America/Mendoza", "America/Argentina/Mendoza"),
+    ("Asia/Calcutta", "Asia/Kolkata"),
+    ("Asia/Katmandu", "Asia/Kathmandu"),
+    ("Asia/Rangoon", "Asia/Yangon"),
+    ("Asia/Saigon", "Asia/Ho_Chi_Minh"),
+    ("Atlantic/Faeroe", "Atlantic/Faroe"),
+    ("Europe/Kiev", "Europe/Kyiv"),
+    ("Pacific/Enderbury", "Pacific/Kanton"),
+    ("Pacific/Ponape", "Pacific/Pohnpei"),
+    ("Pacific/Truk", "Pacific/Chuuk"),
+];
+
+/// `name` as IANA writes it today: `Asia/Calcutta` is `Asia/Kolkata`.
+/// Other names are returned as they are.
+pub fn current_name(name: &str) -> &str {
+    RENAMED
+        .iter()
+        .find(|(old, _)| *old == name)
+        .map_or(name, |(_, new)| new)
+}
+
 /// Real zones, with the transitions of 2026, for tests everywhere in the
 /// crate.
 #[cfg(test)]
@@ -335,6 +367,18 @@ mod tests {
             ["", "Europe//Berlin", "<script>", "Europe/Berlin?x=1", "a b"]
         {
             assert!(!plausible_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn old_zone_names_are_shown_as_iana_writes_them_today() {
+        assert_eq!(current_name("Asia/Calcutta"), "Asia/Kolkata");
+        assert_eq!(current_name("Europe/Kiev"), "Europe/Kyiv");
+        assert_eq!(current_name("Asia/Kolkata"), "Asia/Kolkata");
+        assert_eq!(current_name("Europe/Berlin"), "Europe/Berlin");
+        for (old, new) in RENAMED {
+            assert!(plausible_name(new) && old != new, "{old}");
+            assert_eq!(current_name(new), new, "renamed twice: {new}");
         }
     }
 }

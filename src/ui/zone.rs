@@ -5,7 +5,9 @@ use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::domain::time::{Date, DAY};
-use crate::domain::zone::{plausible_name, Transition, Zone, UTC};
+use crate::domain::zone::{
+    current_name, plausible_name, Transition, Zone, UTC,
+};
 
 /// Why a zone could not be used.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -58,11 +60,15 @@ pub fn load(name: &str, from: i64, to: i64) -> Result<Zone, ZoneError> {
     Ok(Zone::with_transitions(name, base, transitions))
 }
 
-/// Zone `name` as it is usually written, or why the browser knows no
-/// such zone: `asia/kolkata` becomes `Asia/Kolkata`. The name typed is
-/// kept when only letter case differs from a known spelling, rather than
-/// the older alias (`Asia/Calcutta`) some browsers resolve it to.
+/// Zone `name` as it is usually written today, or why the browser knows
+/// no such zone: `asia/kolkata` and `Asia/Calcutta` become
+/// `Asia/Kolkata`, whichever spelling the browser itself resolves to.
 pub fn canonical(name: &str) -> Result<String, ZoneError> {
+    spelled(name).map(|name| current_name(&name).to_owned())
+}
+
+/// `name` in the letter case the browser knows it by.
+fn spelled(name: &str) -> Result<String, ZoneError> {
     let name = name.trim();
     let now = (js_sys::Date::now() / 1000.0) as i64;
     load(name, now, now + 1)?;
@@ -113,10 +119,11 @@ pub fn browser_zone() -> String {
     Reflect::get(&format.resolved_options(), &"timeZone".into())
         .ok()
         .and_then(|v| v.as_string())
-        .unwrap_or_else(|| UTC.to_owned())
+        .map_or_else(|| UTC.to_owned(), |name| current_name(&name).to_owned())
 }
 
-/// Every zone name the browser knows, for the picker's suggestions.
+/// Every zone name the browser knows, for the picker's suggestions, as
+/// IANA writes them today.
 pub fn known_zones() -> Vec<String> {
     let list = (|| {
         let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
@@ -127,13 +134,18 @@ pub fn known_zones() -> Vec<String> {
                 .ok()?;
         function.call1(&intl, &"timeZone".into()).ok()
     })();
-    list.map(|list| {
-        Array::from(&list)
-            .iter()
-            .filter_map(|v| v.as_string())
-            .collect()
-    })
-    .unwrap_or_default()
+    let mut names: Vec<String> = list
+        .map(|list| {
+            Array::from(&list)
+                .iter()
+                .filter_map(|v| v.as_string())
+                .map(|name| current_name(&name).to_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort_unstable();
+    names.dedup();
+    names
 }
 
 /// An `Intl.DateTimeFormat` for `zone` with numeric fields on a 24-hour
