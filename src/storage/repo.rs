@@ -22,6 +22,7 @@ use crate::domain::keys::{scoped_id, ApiKey, KeyNotes, Project};
 use crate::domain::people::Person;
 pub use crate::domain::sync_plan::SyncPosition;
 use crate::domain::usage::{bucket_rows, connection_rows, UsageRecord};
+use crate::sync::Landed;
 
 /// Everything stored about one organization.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -41,6 +42,34 @@ impl OrgData {
         self.usage.extend(other.usage);
         self.costs.extend(other.costs);
         self.people.extend(other.people);
+    }
+
+    /// Brings one organization's part up to date after a sync: the
+    /// buckets and days it stored replace what was held for them, and
+    /// `directory` (projects, keys and people, as stored now) replaces
+    /// the organization's listings.
+    pub fn replace_synced(
+        &mut self,
+        connection_id: &str,
+        landed: Landed,
+        directory: OrgData,
+    ) {
+        let theirs = |id: &str| id == connection_id;
+        self.usage.retain(|r| {
+            !theirs(&r.connection_id)
+                || !landed.buckets.contains(&r.bucket_key())
+        });
+        self.usage.extend(landed.usage);
+        self.costs.retain(|r| {
+            !theirs(&r.connection_id) || !landed.days.contains(&r.day_key())
+        });
+        self.costs.extend(landed.costs);
+        self.projects.retain(|p| !theirs(&p.connection_id));
+        self.projects.extend(directory.projects);
+        self.keys.retain(|k| !theirs(&k.connection_id));
+        self.keys.extend(directory.keys);
+        self.people.retain(|p| !theirs(&p.connection_id));
+        self.people.extend(directory.people);
     }
 }
 
@@ -267,6 +296,25 @@ impl Db {
             .map_err(StorageError::write)?;
         tx.done().await.map_err(StorageError::write)?;
         Ok(())
+    }
+
+    /// The API keys stored for `connection_id`, deleted ones included.
+    pub async fn api_keys(
+        &self,
+        connection_id: &str,
+    ) -> Result<Vec<ApiKey>, StorageError> {
+        let tx = self
+            .rexie()
+            .transaction(&[API_KEYS], TransactionMode::ReadOnly)
+            .map_err(StorageError::read)?;
+        let store = tx.store(API_KEYS).map_err(StorageError::read)?;
+        let index = store.index(BY_CONNECTION).map_err(StorageError::read)?;
+        let values = index
+            .get_all(Some(only(connection_id)?), None)
+            .await
+            .map_err(StorageError::read)?;
+        let stored: Vec<Stored<ApiKey>> = decode_all(values)?;
+        Ok(stored.into_iter().map(|s| s.record).collect())
     }
 
     /// Replaces the user's notes on one key.
@@ -530,6 +578,44 @@ impl Db {
             .map_err(StorageError::write)?;
         tx.done().await.map_err(StorageError::write)?;
         Ok(())
+    }
+
+    /// The projects, keys and people stored for `connection_id`: its
+    /// data without the rows.
+    pub async fn directory(
+        &self,
+        connection_id: &str,
+    ) -> Result<OrgData, StorageError> {
+        let tx = self
+            .rexie()
+            .transaction(
+                &[PROJECTS, API_KEYS, PEOPLE],
+                TransactionMode::ReadOnly,
+            )
+            .map_err(StorageError::read)?;
+        let all = |name: &'static str| {
+            let tx = &tx;
+            async move {
+                let store = tx.store(name).map_err(StorageError::read)?;
+                let index =
+                    store.index(BY_CONNECTION).map_err(StorageError::read)?;
+                index
+                    .get_all(Some(only(connection_id)?), None)
+                    .await
+                    .map_err(StorageError::read)
+            }
+        };
+        let (projects, keys, people) =
+            futures::try_join!(all(PROJECTS), all(API_KEYS), all(PEOPLE))?;
+        let projects: Vec<Stored<Project>> = decode_all(projects)?;
+        let keys: Vec<Stored<ApiKey>> = decode_all(keys)?;
+        let people: Vec<Stored<Person>> = decode_all(people)?;
+        Ok(OrgData {
+            projects: projects.into_iter().map(|s| s.record).collect(),
+            keys: keys.into_iter().map(|s| s.record).collect(),
+            people: people.into_iter().map(|s| s.record).collect(),
+            ..OrgData::default()
+        })
     }
 
     /// Everything stored for `connection_id`.

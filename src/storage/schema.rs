@@ -6,11 +6,13 @@
 //! sync_state (how far each stream of each connection is complete).
 //! Version 3: prices (the user's imported and edited price entries).
 //! Version 4: budgets, watches (burn-rate watches) and alerts.
+//! Version 5: usage and costs lose their `by_bucket` index, which no read
+//! used and every row written paid for; pages replace buckets by key range.
 
 use rexie::{Index, ObjectStore, Rexie};
 
 /// The current schema version.
-pub const VERSION: u32 = 4;
+pub const VERSION: u32 = 5;
 
 pub const CONNECTIONS: &str = "connections";
 pub const PROJECTS: &str = "projects";
@@ -27,8 +29,6 @@ pub const ALERTS: &str = "alerts";
 
 /// Index of per-connection stores on their connection id.
 pub const BY_CONNECTION: &str = "by_connection";
-/// Index of `usage` on the bucket each row belongs to.
-pub const BY_BUCKET: &str = "by_bucket";
 
 /// Opens (creating or upgrading) the database called `name`.
 pub async fn open(name: &str) -> rexie::Result<Rexie> {
@@ -49,15 +49,13 @@ pub async fn open(name: &str) -> rexie::Result<Rexie> {
         .add_object_store(
             ObjectStore::new(USAGE)
                 .key_path("key")
-                .add_index(by_connection())
-                .add_index(Index::new(BY_BUCKET, "bucket")),
+                .add_index(by_connection()),
         )
         .add_object_store(ObjectStore::new(SETTINGS).key_path("name"))
         .add_object_store(
             ObjectStore::new(COSTS)
                 .key_path("key")
-                .add_index(by_connection())
-                .add_index(Index::new(BY_BUCKET, "bucket")),
+                .add_index(by_connection()),
         )
         .add_object_store(
             ObjectStore::new(PEOPLE)

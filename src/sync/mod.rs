@@ -14,6 +14,7 @@ use std::rc::Rc;
 use futures::future::join_all;
 
 pub use progress::Tracker;
+pub use stream::Landed;
 
 use crate::api::client::Client;
 use crate::api::ApiError;
@@ -42,6 +43,9 @@ pub struct Report {
     /// Usage kinds this API does not offer.
     pub missing: Vec<UsageKind>,
     pub cancelled: bool,
+    /// Every page stored, so the page can show it without reading the
+    /// whole organization back.
+    pub landed: Landed,
 }
 
 impl Report {
@@ -113,6 +117,7 @@ pub async fn run(
 
     // Usage does not wait for the listings: both share the limiter.
     let by_key = Rc::new(std::cell::Cell::new(connection.costs_by_key));
+    let landed = Rc::new(std::cell::RefCell::new(Landed::default()));
     let streams = join_all(fetches.iter().map(|fetch| {
         let context = stream::Context {
             db,
@@ -121,6 +126,7 @@ pub async fn run(
             limiter: &limiter,
             tracker: &tracker,
             costs_by_key: by_key.clone(),
+            landed: landed.clone(),
         };
         async move { (fetch.stream, stream::fetch(context, *fetch).await) }
     }));
@@ -134,6 +140,7 @@ pub async fn run(
 
     let mut report = Report {
         cancelled: client.is_cancelled(),
+        landed: landed.take(),
         ..Report::default()
     };
     for (stream, outcome) in outcomes {

@@ -1,7 +1,8 @@
 //! Fetching one stream page by page, retrying what may pass, and storing
 //! each page with the position it completes.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::HashSet;
 use std::future::Future;
 use std::rc::Rc;
 
@@ -13,9 +14,9 @@ use super::SyncError;
 use crate::api::client::{sleep, Client};
 use crate::api::paging::Cursor;
 use crate::api::ApiError;
-use crate::domain::cost::cost_day_key;
+use crate::domain::cost::{cost_day_key, CostRecord};
 use crate::domain::sync_plan::{Backoff, Fetch, Stream};
-use crate::domain::usage::{bucket_key, BucketWidth, UsageKind};
+use crate::domain::usage::{bucket_key, BucketWidth, UsageKind, UsageRecord};
 use crate::storage::{Db, SyncPosition};
 
 /// What one stream's fetch needs.
@@ -27,6 +28,18 @@ pub struct Context<'a> {
     pub tracker: &'a Tracker,
     /// Shared by the costs stream: whether costs can be grouped by key.
     pub costs_by_key: Rc<Cell<Option<bool>>>,
+    /// Shared by every stream: what has been stored so far.
+    pub landed: Rc<RefCell<Landed>>,
+}
+
+/// The pages a sync stored: the buckets and days they replaced, and the
+/// rows that replaced them.
+#[derive(Debug, Default)]
+pub struct Landed {
+    pub buckets: HashSet<String>,
+    pub usage: Vec<UsageRecord>,
+    pub days: HashSet<String>,
+    pub costs: Vec<CostRecord>,
 }
 
 /// How a stream's fetch ended.
@@ -137,6 +150,10 @@ async fn usage(
         let (stored, next) = futures::join!(stored, OptionFuture::from(next));
         stored?;
         pages += 1;
+        let mut landed = cx.landed.borrow_mut();
+        landed.buckets.extend(buckets);
+        landed.usage.extend(records);
+        drop(landed);
         cx.tracker.page_done();
         match next {
             Some(next) => page = next?,
@@ -185,6 +202,10 @@ async fn costs(
             .store_cost_page(&days, &records, position.as_ref())
             .await?;
         pages += 1;
+        let mut landed = cx.landed.borrow_mut();
+        landed.days.extend(days);
+        landed.costs.extend(records);
+        drop(landed);
         cx.tracker.page_done();
     }
     Ok(pages)

@@ -264,10 +264,12 @@ pub async fn run_sync(state: AppState) {
     });
     let result = sync::run(&db, &client, &connection, now(), tracker).await;
     state.cancel.set_value(None);
+    let mut landed = None;
     let notice = match result {
-        Ok((updated, report)) => {
+        Ok((updated, mut report)) => {
             state.replace_connection(updated);
             super::monitor::announce();
+            landed = Some(std::mem::take(&mut report.landed));
             let (text, problem) = report.message();
             let text = format!("{}: {text}", connection.label);
             for (stream, error) in &report.problems {
@@ -292,15 +294,44 @@ pub async fn run_sync(state: AppState) {
             Notice::error(format!("{}: {error}", connection.label))
         }
     };
-    // The user may have switched to another organization meanwhile.
-    if state.selected.get_untracked().as_deref() == Some(&connection.id) {
-        select(state, connection.id.clone()).await;
-    }
+    show_synced(state, &db, &connection.id, landed).await;
     super::alert_actions::evaluate(state, &connection.id, Some(keys_before))
         .await;
     // Said last, so that "finished" means the page shows the new data.
     state.progress.set(None);
     state.notice.set(Some(notice));
+}
+
+/// Shows what a sync of `connection_id` stored. The data on screen is
+/// brought up to date with the pages the sync hands back, rather than
+/// read back whole: that read would cost more than the sync itself.
+async fn show_synced(
+    state: AppState,
+    db: &Db,
+    connection_id: &str,
+    landed: Option<sync::Landed>,
+) {
+    // The user may have switched to another organization meanwhile.
+    let loaded = state.loaded.get_untracked();
+    let selected = state.selected.get_untracked();
+    let shown = loaded == selected
+        && loaded
+            .as_deref()
+            .is_some_and(|id| id == connection_id || id == ALL);
+    match landed {
+        Some(landed) if shown => match db.directory(connection_id).await {
+            // A load started meanwhile brings the stored data itself.
+            Ok(_) if state.selected.get_untracked() != loaded => {}
+            Ok(directory) => state.data.update(|data| {
+                data.replace_synced(connection_id, landed, directory)
+            }),
+            Err(error) => report(state, error),
+        },
+        _ if selected.as_deref() == Some(connection_id) => {
+            select(state, connection_id.to_owned()).await;
+        }
+        _ => {}
+    }
 }
 
 /// Sets and remembers the auto-refresh interval (0 turns it off).

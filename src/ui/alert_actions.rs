@@ -9,7 +9,7 @@ use super::actions::{now, report};
 use super::state::{AppState, Notice};
 use crate::domain::budget::{Alert, Budget, BurnWatch};
 use crate::domain::keys::ApiKey;
-use crate::storage::StorageError;
+use crate::storage::{OrgData, StorageError};
 
 /// Reads every budget, watch and alert into the page.
 pub async fn load(state: AppState) {
@@ -146,7 +146,17 @@ pub async fn evaluate(
     if budgets.is_empty() && watches.is_empty() && keys_before.is_none() {
         return;
     }
-    let data = match db.org_data(connection_id).await {
+    // With nothing to add up, only the key listing is compared: reading
+    // every stored row for that would cost more than the sync itself.
+    let data = if budgets.is_empty() && watches.is_empty() {
+        db.api_keys(connection_id).await.map(|keys| OrgData {
+            keys,
+            ..OrgData::default()
+        })
+    } else {
+        db.org_data(connection_id).await
+    };
+    let data = match data {
         Ok(data) => data,
         Err(error) => return report(state, error),
     };
