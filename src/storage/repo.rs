@@ -138,6 +138,20 @@ fn row<T: Serialize>(
     })
 }
 
+/// The keys of a connection's usage and cost rows (see
+/// `connection_rows`); a failure is IndexedDB's own words, for the
+/// caller to report as a read or a write error.
+fn connection_range(connection_id: &str) -> Result<KeyRange, String> {
+    let (low, high) = connection_rows(connection_id);
+    KeyRange::bound(
+        &JsValue::from_str(&low),
+        &JsValue::from_str(&high),
+        None,
+        None,
+    )
+    .map_err(|error| format!("{error:?}"))
+}
+
 fn only(value: &str) -> Result<KeyRange, StorageError> {
     KeyRange::only(&JsValue::from_str(value)).map_err(StorageError::read)
 }
@@ -354,8 +368,7 @@ impl Db {
     ) -> Result<(), StorageError> {
         // Budgets and alerts are the user's own; they go only with the
         // organization itself.
-        let mut data =
-            vec![PROJECTS, API_KEYS, USAGE, COSTS, PEOPLE, SYNC_STATE];
+        let mut data = vec![PROJECTS, API_KEYS, PEOPLE, SYNC_STATE];
         if !keep_connection {
             data.extend([BUDGETS, WATCHES, ALERTS]);
         }
@@ -375,6 +388,17 @@ impl Db {
             .rexie()
             .transaction(&stores, TransactionMode::ReadWrite)
             .map_err(StorageError::write)?;
+        // Usage and costs, keyed by connection first, go in one range
+        // delete each, however many rows they hold.
+        for name in [USAGE, COSTS] {
+            let store = tx.store(name).map_err(StorageError::write)?;
+            let range =
+                connection_range(connection_id).map_err(StorageError::write)?;
+            store
+                .delete(JsValue::from(range))
+                .await
+                .map_err(StorageError::write)?;
+        }
         for name in data {
             let store = tx.store(name).map_err(StorageError::write)?;
             let index =
@@ -648,14 +672,8 @@ impl Db {
         let rows = |name: &'static str| {
             let tx = &tx;
             async move {
-                let (low, high) = connection_rows(connection_id);
-                let range = KeyRange::bound(
-                    &JsValue::from_str(&low),
-                    &JsValue::from_str(&high),
-                    None,
-                    None,
-                )
-                .map_err(StorageError::read)?;
+                let range = connection_range(connection_id)
+                    .map_err(StorageError::read)?;
                 let store = tx.store(name).map_err(StorageError::read)?;
                 store
                     .get_all(Some(range), None)

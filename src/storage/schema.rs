@@ -8,11 +8,14 @@
 //! Version 4: budgets, watches (burn-rate watches) and alerts.
 //! Version 5: usage and costs lose their `by_bucket` index, which no read
 //! used and every row written paid for; pages replace buckets by key range.
+//! Version 6: usage and costs lose their `by_connection` index too: their
+//! keys start with the connection, so a key range reads or deletes an
+//! organization's rows, and every row written updates one index fewer.
 
 use rexie::{Index, ObjectStore, Rexie};
 
 /// The current schema version.
-pub const VERSION: u32 = 5;
+pub const VERSION: u32 = 6;
 
 pub const CONNECTIONS: &str = "connections";
 pub const PROJECTS: &str = "projects";
@@ -46,17 +49,9 @@ pub async fn open(name: &str) -> rexie::Result<Rexie> {
                 .key_path("key")
                 .add_index(by_connection()),
         )
-        .add_object_store(
-            ObjectStore::new(USAGE)
-                .key_path("key")
-                .add_index(by_connection()),
-        )
+        .add_object_store(ObjectStore::new(USAGE).key_path("key"))
         .add_object_store(ObjectStore::new(SETTINGS).key_path("name"))
-        .add_object_store(
-            ObjectStore::new(COSTS)
-                .key_path("key")
-                .add_index(by_connection()),
-        )
+        .add_object_store(ObjectStore::new(COSTS).key_path("key"))
         .add_object_store(
             ObjectStore::new(PEOPLE)
                 .key_path("key")
