@@ -128,8 +128,8 @@ impl Backup {
         sort::by(&mut parts.keys, |a, b| {
             (&a.connection_id, &a.id).cmp(&(&b.connection_id, &b.id))
         });
-        parts.usage.sort_by_cached_key(UsageRecord::natural_key);
-        parts.costs.sort_by_cached_key(CostRecord::natural_key);
+        sort::by_cached_key(&mut parts.usage, UsageRecord::natural_key);
+        sort::by_cached_key(&mut parts.costs, CostRecord::natural_key);
         sort::by(&mut parts.people, |a, b| {
             (&a.connection_id, &a.id).cmp(&(&b.connection_id, &b.id))
         });

@@ -4,7 +4,8 @@
 //! type and comparison it is called with, a few kB of WebAssembly each.
 //! These functions sort positions instead, with the one comparison type
 //! below, and then move the items into their places: the same result as
-//! `slice::sort_by` and `slice::sort_by_key`, for a fraction of the code.
+//! `slice::sort_by`, `slice::sort_by_key` and `slice::sort_by_cached_key`,
+//! for a fraction of the code.
 
 use std::cmp::Ordering;
 
@@ -17,6 +18,14 @@ pub fn by<T>(items: &mut [T], compare: impl Fn(&T, &T) -> Ordering) {
 /// Sorts `items` stably by the key `key` gives, like `slice::sort_by_key`.
 pub fn by_key<T, K: Ord>(items: &mut [T], key: impl Fn(&T) -> K) {
     by(items, |a, b| key(a).cmp(&key(b)));
+}
+
+/// Sorts `items` stably by the key `key` gives, working each key out once,
+/// like `slice::sort_by_cached_key`.
+pub fn by_cached_key<T, K: Ord>(items: &mut [T], key: impl Fn(&T) -> K) {
+    let keys: Vec<K> = items.iter().map(key).collect();
+    let order = positions(items.len(), &|a, b| keys[a].cmp(&keys[b]));
+    permute(items, order);
 }
 
 /// The positions `0..len` in the order `compare` gives them, ties kept in
@@ -78,6 +87,21 @@ mod tests {
 
         let letters: String = items.iter().map(|item| item.1).collect();
         assert_eq!(letters, "ebdac");
+    }
+
+    #[test]
+    fn cached_keys_sort_like_the_standard_cached_key_sort() {
+        let mut items: Vec<String> =
+            ["pear", "fig", "apple", "kiwi", "plum", "date", "lime"]
+                .iter()
+                .map(|word| word.to_string())
+                .collect();
+        let mut expected = items.clone();
+        expected.sort_by_cached_key(|word| word.len());
+
+        by_cached_key(&mut items, |word| word.len());
+
+        assert_eq!(items, expected);
     }
 
     #[test]
