@@ -23,4 +23,8 @@ sed 's/ rx="96"//' static/icon.svg >"$work/maskable.svg"
 render "$work/icon.svg" 192 static/icon-192.png
 render "$work/icon.svg" 512 static/icon-512.png
 render "$work/maskable.svg" 512 static/icon-maskable-512.png
+# The service worker caches the icons on every first visit: store them
+# as small as the same pixels allow.
+python3 scripts/png-shrink.py static/icon-192.png static/icon-512.png \
+  static/icon-maskable-512.png
 ls -l static/*.png

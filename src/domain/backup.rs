@@ -17,6 +17,7 @@ use super::cost::CostRecord;
 use super::keys::{ApiKey, Project};
 use super::people::Person;
 use super::price::PriceEntry;
+use super::sort;
 use super::sync_plan::SyncPosition;
 use super::usage::UsageRecord;
 
@@ -120,28 +121,28 @@ impl Backup {
         for connection in &mut parts.connections {
             connection.sealed_secret = None;
         }
-        parts.connections.sort_by(|a, b| a.id.cmp(&b.id));
-        parts.projects.sort_by(|a, b| {
+        sort::by(&mut parts.connections, |a, b| a.id.cmp(&b.id));
+        sort::by(&mut parts.projects, |a, b| {
             (&a.connection_id, &a.id).cmp(&(&b.connection_id, &b.id))
         });
-        parts.keys.sort_by(|a, b| {
+        sort::by(&mut parts.keys, |a, b| {
             (&a.connection_id, &a.id).cmp(&(&b.connection_id, &b.id))
         });
-        parts.usage.sort_by_cached_key(UsageRecord::natural_key);
-        parts.costs.sort_by_cached_key(CostRecord::natural_key);
-        parts.people.sort_by(|a, b| {
+        sort::by_cached_key(&mut parts.usage, UsageRecord::natural_key);
+        sort::by_cached_key(&mut parts.costs, CostRecord::natural_key);
+        sort::by(&mut parts.people, |a, b| {
             (&a.connection_id, &a.id).cmp(&(&b.connection_id, &b.id))
         });
-        parts.positions.sort_by(|a, b| {
+        sort::by(&mut parts.positions, |a, b| {
             (&a.connection_id, &a.stream).cmp(&(&b.connection_id, &b.stream))
         });
-        parts
-            .prices
-            .sort_by(|a, b| (&a.model, a.from).cmp(&(&b.model, b.from)));
-        parts.settings.sort_by(|a, b| a.name.cmp(&b.name));
-        parts.budgets.sort_by(|a, b| a.id.cmp(&b.id));
-        parts.watches.sort_by(|a, b| a.id.cmp(&b.id));
-        parts.alerts.sort_by(|a, b| a.id.cmp(&b.id));
+        sort::by(&mut parts.prices, |a, b| {
+            (&a.model, a.from).cmp(&(&b.model, b.from))
+        });
+        sort::by(&mut parts.settings, |a, b| a.name.cmp(&b.name));
+        sort::by(&mut parts.budgets, |a, b| a.id.cmp(&b.id));
+        sort::by(&mut parts.watches, |a, b| a.id.cmp(&b.id));
+        sort::by(&mut parts.alerts, |a, b| a.id.cmp(&b.id));
         Backup {
             format: FORMAT.to_owned(),
             version: VERSION,

@@ -11,6 +11,7 @@ use serde_json::{Map, Number, Value};
 use super::csv_export::{safe_text, CsvError};
 use super::money::Usd;
 use super::price::PriceTable;
+use super::sort;
 use super::time::iso_utc;
 use super::usage::UsageRecord;
 use super::zone::Zone;
@@ -183,7 +184,7 @@ pub fn usage_table(
         "estimated_cost_usd",
     ]);
     let mut rows = rows.to_vec();
-    rows.sort_by_cached_key(|r| (r.start_time, r.natural_key()));
+    sort::by_cached_key(&mut rows, |r| (r.start_time, r.natural_key()));
     let text =
         |value: &Option<String>| Cell::from(value.clone().unwrap_or_default());
     for r in rows {

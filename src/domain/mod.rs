@@ -20,6 +20,7 @@ pub mod people;
 pub mod price;
 pub mod range;
 pub mod route;
+pub mod sort;
 pub mod spend;
 pub mod summary;
 pub mod sync_plan;

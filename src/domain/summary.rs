@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use super::cost::CostRecord;
 use super::keys::Project;
 use super::money::Usd;
+use super::sort;
 use super::usage::{BucketWidth, TokenCounts, UsageKind, UsageRecord};
 
 /// One usage kind's figures over a range.
@@ -95,7 +96,7 @@ pub fn billed(
             amount,
         })
         .collect();
-    lines.sort_by_key(|line| std::cmp::Reverse(line.amount));
+    sort::by_key(&mut lines, |line| std::cmp::Reverse(line.amount));
     (lines, total)
 }
 

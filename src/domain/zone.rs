@@ -7,6 +7,7 @@
 //! the real transitions of real zones, and keeps a copy of the time-zone
 //! database out of the download.
 
+use super::sort;
 use super::time::{Date, DAY};
 
 /// The name of the default zone, the one OpenAI's own dashboard uses.
@@ -58,7 +59,7 @@ impl Zone {
         base: i32,
         mut transitions: Vec<Transition>,
     ) -> Self {
-        transitions.sort_by_key(|t| t.at);
+        sort::by_key(&mut transitions, |t| t.at);
         let mut kept: Vec<Transition> = Vec::with_capacity(transitions.len());
         let mut running = base;
         for t in transitions {

@@ -14,6 +14,7 @@ use crate::domain::demo::{
 use crate::domain::keys::{check_key_text, ApiKey};
 use crate::domain::price::PriceTable;
 use crate::domain::range::RangeChoice;
+use crate::domain::sort;
 use crate::domain::time::Date;
 use crate::storage::{Db, OrgData, StorageError, DB_NAME};
 use crate::sync::{self, SyncError};
@@ -347,10 +348,10 @@ pub async fn load_demo(state: AppState) {
     let usage = stored_usage(&org, now());
     let mut buckets: Vec<String> =
         usage.iter().map(|r| r.bucket_key()).collect();
-    buckets.sort();
+    sort::by(&mut buckets, String::cmp);
     buckets.dedup();
     let mut days: Vec<String> = org.costs.iter().map(|r| r.day_key()).collect();
-    days.sort();
+    sort::by(&mut days, String::cmp);
     days.dedup();
     let people = demo::people(&org, DEMO_CONNECTION);
     let connection = Connection {

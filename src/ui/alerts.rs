@@ -8,6 +8,7 @@ use super::download::{file_stem, Downloads};
 use super::state::{AppState, View};
 use crate::domain::budget::table::{self, alerts_table};
 use crate::domain::budget::Alert;
+use crate::domain::sort;
 use crate::domain::time::iso_utc;
 
 /// Which alerts the centre lists.
@@ -41,7 +42,9 @@ fn of_selection(state: AppState) -> Vec<Alert> {
             .cloned()
             .collect()
     });
-    list.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.id.cmp(&b.id)));
+    sort::by(&mut list, |a, b| {
+        b.at.cmp(&a.at).then_with(|| a.id.cmp(&b.id))
+    });
     list
 }
 

@@ -10,6 +10,7 @@ use crate::domain::analytics::filter::model_label;
 use crate::domain::analytics::{Filter, UNATTRIBUTED};
 use crate::domain::keys::visible_name;
 use crate::domain::route::Narrowing;
+use crate::domain::sort;
 use crate::domain::usage::UsageKind;
 
 /// The analytics filter the narrowing in the URL asks for. The data
@@ -60,20 +61,20 @@ fn choices(state: AppState) -> AllChoices {
                 (k.id.clone(), format!("{name} ({project}, {})", k.masked()))
             })
             .collect();
-        keys.sort_by(|a, b| a.1.cmp(&b.1));
+        sort::by(&mut keys, |a, b| a.1.cmp(&b.1));
         keys.push((UNATTRIBUTED.to_owned(), "Unattributed".to_owned()));
         let mut users: Choices = d
             .people
             .iter()
             .map(|p| (p.id.clone(), visible_name(&p.name)))
             .collect();
-        users.sort_by(|a, b| a.1.cmp(&b.1));
+        sort::by(&mut users, |a, b| a.1.cmp(&b.1));
         let mut projects: Choices = d
             .projects
             .iter()
             .map(|p| (p.id.clone(), visible_name(&p.name)))
             .collect();
-        projects.sort_by(|a, b| a.1.cmp(&b.1));
+        sort::by(&mut projects, |a, b| a.1.cmp(&b.1));
         AllChoices {
             projects,
             users,

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use super::directory;
 use super::state::AppState;
 use crate::domain::keys::{parse_tags, visible_name, ApiKey, OwnerKind};
+use crate::domain::sort;
 use crate::domain::time::Date;
 
 /// One key as the directory lists it.
@@ -40,7 +41,7 @@ pub fn KeysPage() -> impl IntoView {
                     }
                 })
                 .collect();
-            lines.sort_by(|a, b| {
+            sort::by(&mut lines, |a, b| {
                 (&a.project, a.key.display_name())
                     .cmp(&(&b.project, b.key.display_name()))
             });

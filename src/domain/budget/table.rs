@@ -2,6 +2,7 @@
 
 use super::{Alert, AlertKind};
 use crate::domain::export::{Cell, Table};
+use crate::domain::sort;
 use crate::domain::time::iso_utc;
 use crate::domain::zone::Zone;
 
@@ -26,7 +27,9 @@ pub fn alerts_table(alerts: &[Alert], zone: &Zone) -> Table {
         "acknowledged",
     ]);
     let mut sorted: Vec<&Alert> = alerts.iter().collect();
-    sorted.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.id.cmp(&b.id)));
+    sort::by(&mut sorted, |a, b| {
+        b.at.cmp(&a.at).then_with(|| a.id.cmp(&b.id))
+    });
     for alert in sorted {
         table.push(vec![
             Cell::from(iso_utc(alert.at).as_str()),

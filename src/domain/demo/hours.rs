@@ -1,6 +1,7 @@
 //! Splitting a daily row into its 24 hourly rows, with a working-day
 //! shape, so hourly and daily data of the demo always agree exactly.
 
+use crate::domain::sort;
 use crate::domain::time::DAY;
 use crate::domain::usage::{BucketWidth, TokenCounts, UsageRecord};
 
@@ -67,7 +68,7 @@ fn split(total: u64) -> [u64; 24] {
     let mut parts = SHAPE.map(|share| total * share / weight);
     let mut left = total - parts.iter().sum::<u64>();
     let mut order: Vec<usize> = (0..24).collect();
-    order.sort_by_key(|&h| std::cmp::Reverse(SHAPE[h]));
+    sort::by_key(&mut order, |&h| std::cmp::Reverse(SHAPE[h]));
     for hour in order.into_iter().cycle() {
         if left == 0 {
             break;

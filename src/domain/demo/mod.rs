@@ -11,6 +11,7 @@ pub use hours::split_into_hours;
 use super::cost::CostRecord;
 use super::keys::{ApiKey, KeyNotes, KeyOwner, OwnerKind, Project};
 use super::people::Person;
+use super::sort;
 use super::time::{Date, DAY};
 use super::usage::{BucketWidth, TokenCounts, UsageKind, UsageRecord};
 
@@ -387,7 +388,7 @@ pub fn demo_org(connection_id: &str, last_day: Date, days: u32) -> DemoOrg {
     }
 
     usage.extend(kinds::other_kinds(connection_id, first_day, days));
-    usage.sort_by_key(|r| r.start_time);
+    sort::by_key(&mut usage, |r| r.start_time);
     let costs = costs::billed(&usage);
     DemoOrg {
         projects,

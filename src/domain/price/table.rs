@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::builtin;
 use super::names::{candidates, fine_tuned_base, MatchKind, FINE_TUNED_PREFIX};
 use super::schedule::Price;
+use crate::domain::sort;
 use crate::domain::time::Date;
 
 /// Where a price came from, for the Prices page.
@@ -211,7 +212,7 @@ impl PriceTable {
         list.retain(|e| e.from != entry.from);
         list.push(entry);
         // `None` sorts before every date: "always" is the oldest price.
-        list.sort_by_key(|e| e.from);
+        sort::by_key(list, |e| e.from);
     }
 }
 

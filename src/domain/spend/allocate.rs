@@ -14,6 +14,7 @@ use super::{costs_in, daily_usage, ProjectDay};
 use crate::domain::cost::CostRecord;
 use crate::domain::money::Usd;
 use crate::domain::price::PriceTable;
+use crate::domain::sort;
 use crate::domain::usage::UsageRecord;
 
 /// Whose usage a share belongs to within its project-day. A key used by
@@ -151,9 +152,9 @@ pub fn allocate(
             },
         ));
     }
-    allocation
-        .shares
-        .sort_by(|a, b| (&a.at, &a.holder).cmp(&(&b.at, &b.holder)));
+    sort::by(&mut allocation.shares, |a, b| {
+        (&a.at, &a.holder).cmp(&(&b.at, &b.holder))
+    });
     allocation
 }
 
@@ -182,7 +183,7 @@ pub fn split_exactly(total: Usd, weights: &[Usd]) -> Option<Vec<Usd>> {
     }
     let leftover = total.0 - parts.iter().sum::<u128>();
     // Largest remainder first; among equals, the earlier holder.
-    remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    sort::by(&mut remainders, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     for (_, index) in remainders.iter().take(leftover as usize) {
         parts[*index] += 1;
     }

@@ -11,6 +11,7 @@ use super::{costs_in, daily_usage, ProjectDay};
 use crate::domain::cost::CostRecord;
 use crate::domain::money::{Usd, UsdDelta};
 use crate::domain::price::PriceTable;
+use crate::domain::sort;
 use crate::domain::time::Date;
 use crate::domain::usage::UsageRecord;
 
@@ -110,8 +111,9 @@ pub fn reconcile(
                 })
                 .filter(|item| !explained_by_usage(prices, &item.kind, day))
                 .collect();
-            line.unexplained
-                .sort_by_key(|item| std::cmp::Reverse(item.amount));
+            sort::by_key(&mut line.unexplained, |item| {
+                std::cmp::Reverse(item.amount)
+            });
             line.difference = UsdDelta::between(line.billed, line.estimated);
             line.difference_basis_points =
                 basis_points(line.difference, line.billed);

@@ -11,6 +11,7 @@ use crate::domain::export::{Cell, Table};
 use crate::domain::keys::{ApiKey, Project};
 use crate::domain::people::Person;
 use crate::domain::price::PriceTable;
+use crate::domain::sort;
 use crate::domain::time::Date;
 use crate::domain::usage::UsageRecord;
 
@@ -158,7 +159,7 @@ fn lines(
             }
         })
         .collect();
-    out.sort_by(|a, b| {
+    sort::by(&mut out, |a, b| {
         b.figures
             .estimated
             .max(b.figures.allocated)
