@@ -86,8 +86,17 @@ where
             return Err(error);
         };
         log::warn!("{label}: {error:?}; trying again in {wait:?}");
-        tracker.waiting(label, wait.as_secs_f64().ceil() as u64);
-        sleep(wait.as_millis() as u32).await;
+        // The display counts down whole seconds: the odd part first.
+        let mut left = wait.as_millis() as u64;
+        while left > 0 {
+            tracker.waiting(label, left.div_ceil(1_000));
+            let step = match left % 1_000 {
+                0 => 1_000,
+                part => part,
+            };
+            sleep(step as u32).await;
+            left -= step;
+        }
         tracker.resumed(label);
     }
 }

@@ -60,20 +60,29 @@ async fn rate_limits_are_waited_out_and_server_errors_retried() {
     browser.fill("#connect-key", mock.admin_key()).await;
     browser.fill("#connect-base", &mock.base_url()).await;
     browser.click("#connect-submit").await;
-    let shown = browser
-        .until("the wait to be shown", || async {
-            let text = browser
-                .js("const p = document.getElementById('sync-progress'); \
-                     return p ? p.innerText : ''")
-                .await;
-            let text = text.as_str().unwrap_or_default().to_owned();
-            if text.contains("waiting 2 s") {
-                Ok(text)
-            } else {
-                Err(text)
-            }
-        })
-        .await;
+    let progress_with = |wanted: &'static str| {
+        let browser = &browser;
+        async move {
+            browser
+                .until("the wait to be shown", || async {
+                    let text = browser
+                        .js("const p = document.getElementById('sync-progress'); \
+                             return p ? p.innerText : ''")
+                        .await;
+                    let text = text.as_str().unwrap_or_default().to_owned();
+                    if text.contains(wanted) {
+                        Ok(text)
+                    } else {
+                        Err(text)
+                    }
+                })
+                .await
+        }
+    };
+    let shown = progress_with("waiting 2 s").await;
+    // The wait counts down.
+    let later = progress_with("waiting 1 s").await;
+    assert!(later.starts_with("Completions"), "{later}");
     browser.notice_containing("Sync finished.").await;
     assert!(shown.contains("Completions"), "{shown}");
 
