@@ -82,7 +82,7 @@ async fn rate_limits_are_waited_out_and_server_errors_retried() {
     let shown = progress_with("waiting 2 s").await;
     // The wait counts down.
     let later = progress_with("waiting 1 s").await;
-    assert!(later.starts_with("Completions"), "{later}");
+    assert!(later.contains(": Completions"), "{later}");
     browser.notice_containing("Sync finished.").await;
     assert!(shown.contains("Completions"), "{shown}");
 
