@@ -23,7 +23,7 @@ use keymeter::domain::keys::{ApiKey, Project};
 use keymeter::domain::overview::{overview_page, OverviewPage};
 use keymeter::domain::price::{built_in_table, PriceTable, Tier, Unit};
 use keymeter::domain::range::RangeChoice;
-use keymeter::domain::summary::{by_kind, KindLine};
+use keymeter::domain::summary::KindLine;
 use keymeter::domain::time::{Date, DAY};
 use keymeter::domain::usage::{BucketWidth, UsageRecord};
 use keymeter::domain::zone::Zone;
@@ -365,8 +365,8 @@ fn overview_of(
     now: i64,
 ) -> (OverviewPage, Vec<KindLine>) {
     let page = overview_page(inputs, zone, days, now);
-    let utc = (days.first.to_unix(), days.last.add_days(1).to_unix());
-    (page, by_kind(inputs.records, utc.0, utc.1))
+    let kinds = page.kinds.clone();
+    (page, kinds)
 }
 
 /// The local day numbers JavaScript's analytics need, as a plain object.

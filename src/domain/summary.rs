@@ -20,22 +20,50 @@ pub struct KindLine {
 
 /// Usage per kind over `[from, to)`, kinds without usage left out.
 pub fn by_kind(records: &[UsageRecord], from: i64, to: i64) -> Vec<KindLine> {
-    const KINDS: usize = UsageKind::ALL.len();
-    // Indexed by the kind's place in `ALL`: a million rows each find
-    // their sum without a search.
-    let mut sums = [None::<TokenCounts>; KINDS];
-    // Each kind's newest day and the bytes stored on it.
-    let mut newest_level = [(i64::MIN, 0u64); KINDS];
-    for r in records {
+    let mut sums = KindSums::new(from, to);
+    for record in records {
+        sums.add(record);
+    }
+    sums.lines()
+}
+
+const KINDS: usize = UsageKind::ALL.len();
+
+/// `by_kind` row by row, for a caller that passes over the rows anyway.
+#[derive(Clone, Debug)]
+pub struct KindSums {
+    from: i64,
+    to: i64,
+    /// Indexed by the kind's place in `ALL`: a million rows each find
+    /// their sum without a search.
+    sums: [Option<TokenCounts>; KINDS],
+    /// Each kind's newest day and the bytes stored on it.
+    newest_level: [(i64, u64); KINDS],
+}
+
+impl KindSums {
+    /// No usage yet of the daily rows starting in `[from, to)`.
+    pub fn new(from: i64, to: i64) -> Self {
+        KindSums {
+            from,
+            to,
+            sums: [None; KINDS],
+            newest_level: [(i64::MIN, 0); KINDS],
+        }
+    }
+
+    /// Adds `r` if it is a daily row of the range.
+    #[inline]
+    pub fn add(&mut self, r: &UsageRecord) {
         if r.width != BucketWidth::Day
-            || r.start_time < from
-            || r.start_time >= to
+            || r.start_time < self.from
+            || r.start_time >= self.to
         {
-            continue;
+            return;
         }
         let index = r.kind.index();
-        sums[index].get_or_insert_default().add(&r.counts);
-        let level = &mut newest_level[index];
+        self.sums[index].get_or_insert_default().add(&r.counts);
+        let level = &mut self.newest_level[index];
         if r.start_time > level.0 {
             *level = (r.start_time, 0);
         }
@@ -43,17 +71,20 @@ pub fn by_kind(records: &[UsageRecord], from: i64, to: i64) -> Vec<KindLine> {
             level.1 += r.counts.usage_bytes;
         }
     }
-    UsageKind::ALL
-        .into_iter()
-        .zip(sums)
-        .zip(newest_level)
-        .filter_map(|((kind, counts), (_, bytes))| {
-            counts.map(|mut counts| {
-                counts.usage_bytes = bytes;
-                KindLine { kind, counts }
+
+    pub fn lines(self) -> Vec<KindLine> {
+        UsageKind::ALL
+            .into_iter()
+            .zip(self.sums)
+            .zip(self.newest_level)
+            .filter_map(|((kind, counts), (_, bytes))| {
+                counts.map(|mut counts| {
+                    counts.usage_bytes = bytes;
+                    KindLine { kind, counts }
+                })
             })
-        })
-        .collect()
+            .collect()
+    }
 }
 
 /// One billed line: a project's line item over a range.

@@ -45,7 +45,7 @@ pub fn OverviewView() -> impl IntoView {
             <ChartView id="daily-chart" chart=chart/>
         </section>
         <OverviewTable page=page/>
-        <Summaries/>
+        <Summaries kinds=Signal::derive(move || page.with(|p| p.kinds.clone()))/>
     }
 }
 

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::state::AppState;
 use crate::domain::money::group_thousands;
-use crate::domain::summary::{billed, by_kind, KindLine};
+use crate::domain::summary::{billed, KindLine};
 use crate::domain::usage::UsageKind;
 
 fn n(value: u64) -> String {
@@ -41,16 +41,13 @@ fn describe(line: &KindLine) -> String {
     }
 }
 
-/// Usage per kind and billed costs per line item.
+/// Usage per kind (worked out with the rest of the Overview page) and
+/// billed costs per line item.
 #[component]
-pub fn Summaries() -> impl IntoView {
+pub fn Summaries(#[prop(into)] kinds: Signal<Vec<KindLine>>) -> impl IntoView {
     let state = expect_context::<AppState>();
     // Billed costs exist per UTC day only: the range's dates as UTC days.
     let range = Memo::new(move |_| state.span().utc_days());
-    let kinds = Memo::new(move |_| {
-        let (from, to) = range.get();
-        state.data.with(|d| by_kind(&d.usage, from, to))
-    });
     let bills = Memo::new(move |_| {
         let (from, to) = range.get();
         state.data.with(|d| billed(&d.costs, &d.projects, from, to))
