@@ -49,11 +49,12 @@ pub struct Sealed {
 }
 
 /// What a finished sync covered.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyncMark {
     /// When it finished, unix seconds.
     pub at: i64,
-    /// The usage range it fetched, `[from, to)` in unix seconds.
+    /// The usage range fetched by it and the syncs before it, `[from,
+    /// to)` in unix seconds: data once fetched stays stored.
     pub from: i64,
     pub to: i64,
     /// False when some stream stopped early: totals may be incomplete.
@@ -63,6 +64,25 @@ pub struct SyncMark {
 
 fn yes() -> bool {
     true
+}
+
+impl SyncMark {
+    /// The mark of a sync that finished `at`, having fetched `[from, to)`,
+    /// after the syncs that left `before`. A sync of an up-to-date store
+    /// fetches only its last days, yet the older ones are still there.
+    pub fn after(
+        before: Option<SyncMark>,
+        at: i64,
+        (from, to): (i64, i64),
+        complete: bool,
+    ) -> SyncMark {
+        SyncMark {
+            at,
+            from: before.map_or(from, |mark| mark.from.min(from)),
+            to,
+            complete,
+        }
+    }
 }
 
 /// Two organizations with one name could not be told apart in the
@@ -119,6 +139,25 @@ fn is_taken<'a>(name: &str, taken: impl IntoIterator<Item = &'a str>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_later_sync_of_recent_days_keeps_the_history_fetched_before() {
+        let first = SyncMark::after(None, 100, (-365, 90), true);
+        assert_eq!((first.from, first.to), (-365, 90));
+        let later = SyncMark::after(Some(first), 200, (88, 190), false);
+        assert_eq!(
+            later,
+            SyncMark {
+                at: 200,
+                from: -365,
+                to: 190,
+                complete: false
+            }
+        );
+        // A longer window reaches further back.
+        let longer = SyncMark::after(Some(later), 300, (-730, 290), true);
+        assert_eq!(longer.from, -730);
+    }
 
     #[test]
     fn a_new_organization_never_takes_a_name_in_use() {

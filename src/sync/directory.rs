@@ -20,29 +20,31 @@ pub async fn sync(
     limiter: &Limiter,
     tracker: &Tracker,
 ) -> Result<(), SyncError> {
-    let projects = retrying(limiter, tracker, "Projects", || {
+    let projects = retrying(client, limiter, tracker, "Projects", || {
         client.projects(connection_id)
     });
     // People only name usage; a listing this API refuses costs nothing
     // but those names.
     let users = async {
-        retrying(limiter, tracker, "Users", || client.users(connection_id))
-            .await
-            .unwrap_or_else(|error| {
-                log::warn!("listing users failed: {error:?}");
-                Vec::new()
-            })
+        retrying(client, limiter, tracker, "Users", || {
+            client.users(connection_id)
+        })
+        .await
+        .unwrap_or_else(|error| {
+            log::warn!("listing users failed: {error:?}");
+            Vec::new()
+        })
     };
     let (projects, users) = futures::join!(projects, users);
     let projects = projects?;
 
     let keys = try_join_all(projects.iter().map(|project| {
-        retrying(limiter, tracker, "API keys", move || {
+        retrying(client, limiter, tracker, "API keys", move || {
             client.api_keys(connection_id, &project.id)
         })
     }));
     let accounts = join_all(projects.iter().map(|project| {
-        retrying(limiter, tracker, "Service accounts", move || {
+        retrying(client, limiter, tracker, "Service accounts", move || {
             client.service_accounts(connection_id, &project.id)
         })
     }));

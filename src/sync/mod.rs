@@ -159,12 +159,12 @@ pub async fn run(
     let span = fetches.iter().fold((i64::MAX, i64::MIN), |(a, b), f| {
         (a.min(f.from), b.max(f.to))
     });
-    updated.last_sync = Some(SyncMark {
-        at: now,
-        from: span.0,
-        to: span.1,
-        complete: report.complete(),
-    });
+    updated.last_sync = Some(SyncMark::after(
+        connection.last_sync,
+        now,
+        span,
+        report.complete(),
+    ));
     db.put_connection(&updated).await?;
     Ok((updated, report))
 }

@@ -51,8 +51,10 @@ pub enum Outcome {
 }
 
 /// Runs `call` under the limiter, trying again after transient failures
-/// with backoff, and honouring `Retry-After`.
+/// with backoff, and honouring `Retry-After`. A wait ends early when the
+/// task of `client` is cancelled.
 pub async fn retrying<T, F, Fut>(
+    client: &Client,
     limiter: &Limiter,
     tracker: &Tracker,
     label: &str,
@@ -86,12 +88,22 @@ where
             return Err(error);
         };
         log::warn!("{label}: {error:?}; trying again in {wait:?}");
-        // The display counts down whole seconds: the odd part first.
+        // The display counts down whole seconds, and a Cancel is heeded
+        // within a quarter of one.
         let mut left = wait.as_millis() as u64;
+        let mut shown = None;
         while left > 0 {
-            tracker.waiting(label, left.div_ceil(1_000));
-            let step = match left % 1_000 {
-                0 => 1_000,
+            if client.is_cancelled() {
+                tracker.resumed(label);
+                return Err(ApiError::Cancelled);
+            }
+            let seconds = left.div_ceil(1_000);
+            if shown != Some(seconds) {
+                tracker.waiting(label, seconds);
+                shown = Some(seconds);
+            }
+            let step = match left % 250 {
+                0 => 250,
                 part => part,
             };
             sleep(step as u32).await;
@@ -133,7 +145,7 @@ async fn usage(
     let range = (fetch.from, fetch.to);
     let size = width.seconds();
     let fetch_page = |next: Option<String>| {
-        retrying(cx.limiter, cx.tracker, label, move || {
+        retrying(cx.client, cx.limiter, cx.tracker, label, move || {
             cx.client.usage_page(kind, width, range, next.clone())
         })
     };
@@ -181,11 +193,12 @@ async fn costs(
     let mut pages = 0;
     while !cursor.is_done() {
         let by_key = cx.costs_by_key.get() != Some(false);
-        let attempt = retrying(cx.limiter, cx.tracker, label, || {
-            let next = cursor.next_page().map(str::to_owned);
-            cx.client.costs_page(range, by_key, next)
-        })
-        .await;
+        let attempt =
+            retrying(cx.client, cx.limiter, cx.tracker, label, || {
+                let next = cursor.next_page().map(str::to_owned);
+                cx.client.costs_page(range, by_key, next)
+            })
+            .await;
         let page = match attempt {
             // Older API versions cannot group costs by key: carry on
             // without it, and remember not to ask again.

@@ -149,6 +149,14 @@ async fn a_budget_crossed_by_a_sync_alerts_once_and_notifies_once() {
     assert_eq!(alerts_listed(&browser).await, 1);
     assert_eq!(notifications(&browser).await.len(), 1);
 
+    // A sync of recent days leaves the history synced before covered.
+    browser.click("#tab-overview").await;
+    browser.element("#overview").await;
+    let partly = browser
+        .js("return document.getElementById('coverage-note') !== null")
+        .await;
+    assert_eq!(partly, false, "the range counts as synced");
+
     // Acknowledged, the banner goes away and the alert stays in history.
     browser.click("#alert-list .acknowledge").await;
     browser

@@ -209,6 +209,55 @@ async fn costs_fall_back_without_key_grouping_and_missing_kinds_are_noted() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancel_ends_a_long_rate_limit_wait_at_once() {
+    let World { site, mock } = world().await;
+    // Ten minutes: far longer than any wait in these tests.
+    mock.fail(Fault {
+        path_contains: "/usage/completions".into(),
+        times: 1,
+        kind: FaultKind::Status {
+            status: 429,
+            retry_after: Some(600),
+        },
+    });
+    let browser = Browser::open(&site.url()).await;
+    browser.fill("#connect-key", mock.admin_key()).await;
+    browser.fill("#connect-base", &mock.base_url()).await;
+    browser.click("#connect-submit").await;
+    browser
+        .until("the long wait to be shown", || async {
+            let text = browser
+                .js("const p = document.getElementById('sync-progress'); \
+                     return p ? p.innerText : ''")
+                .await;
+            let text = text.as_str().unwrap_or_default().to_owned();
+            let seconds = text
+                .split("waiting ")
+                .nth(1)
+                .and_then(|rest| rest.split(' ').next())
+                .and_then(|n| n.parse::<u32>().ok());
+            if seconds.is_some_and(|s| s > 60) {
+                Ok(())
+            } else {
+                Err(text)
+            }
+        })
+        .await;
+    browser.click("#sync-cancel").await;
+    let (_, is_error) = browser.notice_containing("Sync cancelled").await;
+    assert!(is_error);
+
+    browser.click("#sync-run").await;
+    browser.notice_containing("Sync finished.").await;
+    let (from, to) = last_90_days();
+    expect_totals(&browser, expected_where(mock.org(), from, to, |_| true))
+        .await;
+    browser.quit().await;
+    site.shutdown().await;
+    mock.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cancelled_sync_keeps_its_pages_and_the_next_one_finishes() {
     let World { site, mock } = world().await;
     mock.set_latency(Duration::from_millis(150));
