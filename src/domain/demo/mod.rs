@@ -85,19 +85,33 @@ pub fn stored_usage(org: &DemoOrg, now: i64) -> Vec<UsageRecord> {
     usage
 }
 
-/// The demo's users as the people a sync stores.
+/// The demo's users and the service accounts owning its keys, as the
+/// people a sync stores.
 pub fn people(org: &DemoOrg, connection_id: &str) -> Vec<Person> {
-    org.users
-        .iter()
-        .map(|u| Person {
-            connection_id: connection_id.to_owned(),
-            id: u.id.clone(),
-            kind: OwnerKind::User,
-            name: u.name.clone(),
-            email: Some(u.email.clone()),
-            role: Some(u.role.clone()),
-        })
-        .collect()
+    let users = org.users.iter().map(|u| Person {
+        connection_id: connection_id.to_owned(),
+        id: u.id.clone(),
+        kind: OwnerKind::User,
+        name: u.name.clone(),
+        email: Some(u.email.clone()),
+        role: Some(u.role.clone()),
+    });
+    let mut accounts: Vec<Person> = Vec::new();
+    for owner in org.keys.iter().filter_map(|k| k.owner.as_ref()) {
+        let new = owner.kind == OwnerKind::ServiceAccount
+            && !accounts.iter().any(|a| a.id == owner.id);
+        if new {
+            accounts.push(Person {
+                connection_id: connection_id.to_owned(),
+                id: owner.id.clone(),
+                kind: OwnerKind::ServiceAccount,
+                name: owner.name.clone(),
+                email: None,
+                role: None,
+            });
+        }
+    }
+    users.chain(accounts).collect()
 }
 
 /// The connection id under which the demo is stored in the page.
@@ -452,6 +466,26 @@ pub(crate) fn record(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_service_accounts_owning_keys_are_people_with_names() {
+        let org = demo_org("c", Date::new(2026, 3, 31), 3);
+        let people = people(&org, "demo");
+        let accounts: Vec<&Person> = people
+            .iter()
+            .filter(|p| p.kind == OwnerKind::ServiceAccount)
+            .collect();
+        assert!(accounts.len() >= 2, "{accounts:?}");
+        for key in &org.keys {
+            let Some(owner) = &key.owner else { continue };
+            let person = people.iter().find(|p| p.id == owner.id);
+            assert_eq!(person.map(|p| &p.name), Some(&owner.name));
+        }
+        let mut ids: Vec<&str> = people.iter().map(|p| p.id.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), people.len(), "each once");
+    }
 
     #[test]
     fn the_stored_demo_holds_nothing_from_the_future_and_hours_sum_to_days() {
