@@ -19,6 +19,7 @@ use super::keys::{ApiKey, Project};
 use super::money::Usd;
 use super::price::{built_in_table, PriceTable};
 use super::summary::{KindLine, KindSums};
+use super::time::day_start;
 use super::usage::{BucketWidth, TokenCounts, UsageRecord};
 use super::zone::Zone;
 
@@ -210,7 +211,15 @@ pub fn overview_page(
         }
     }
     let mut table = table_of(inputs.projects, inputs.keys, &sums.groups);
-    burns.set_on(&mut table, inputs.prices);
+    let tracked =
+        |key: KeyId| key.is_none_or(|(org, id)| directory.is_tracked(org, id));
+    burns.set_on(
+        &mut table,
+        inputs.prices,
+        &sums.groups,
+        inputs.records,
+        tracked,
+    );
     OverviewPage {
         table,
         kinds: kinds.lines(),
@@ -225,9 +234,6 @@ pub fn overview_page(
 struct Burns<'a> {
     now: i64,
     window: Window,
-    /// When each key was first seen, as its daily rows tell (a 24th of
-    /// the hourly ones), then its hourly rows of the window.
-    seen: HashMap<KeyId<'a>, FirstSeen>,
     /// The hourly rows of the window, to price once the scan is done.
     recent: Vec<&'a UsageRecord>,
 }
@@ -237,53 +243,87 @@ impl<'a> Burns<'a> {
         Burns {
             now,
             window: Window::new(now, LAST_DAY),
-            seen: HashMap::new(),
             recent: Vec::new(),
         }
     }
 
-    /// Takes one stored row into account.
+    /// Takes one stored row into account, reading only its bucket: a
+    /// row's ids live elsewhere in memory, and a million rows' ids cost
+    /// more to reach than the rest of the scan.
     #[inline]
     fn see(&mut self, record: &'a UsageRecord) {
-        match record.width {
-            BucketWidth::Day => self
-                .seen
-                .entry(key_id(record))
-                .or_default()
-                .add(record.width, record.start_time),
-            width if self.window.holds_bucket(width, record.start_time) => {
-                self.recent.push(record);
-            }
-            _ => {}
+        if self.window.holds_bucket(record.width, record.start_time) {
+            self.recent.push(record);
         }
     }
 
-    /// Sets each line's burn on `table`, pricing the window's rows.
-    fn set_on(mut self, table: &mut Overview, prices: &PriceTable) {
+    /// Sets each line's burn on `table`; the total's is that of every
+    /// key `tracked` accepts and of unattributed usage. `groups` are the
+    /// sums of the range, whose first rows mostly settle when each key
+    /// was first seen; `records` are read again only for a key whose
+    /// first row in the range may not be its first.
+    fn set_on(
+        self,
+        table: &mut Overview,
+        prices: &PriceTable,
+        groups: &[Group<'a>],
+        records: &'a [UsageRecord],
+        tracked: impl Fn(KeyId) -> bool,
+    ) {
         let mut used: HashMap<KeyId, Tally> = HashMap::new();
+        let mut seen: HashMap<KeyId, FirstSeen> = HashMap::new();
         for row in priced(prices, self.recent) {
             let key = key_id(row.record());
-            self.seen
-                .entry(key)
-                .or_default()
-                .add(row.width(), row.start());
             used.entry(key).or_default().add(&row);
+            seen.entry(key).or_default().add(row.width(), row.start());
         }
+        for group in groups {
+            if let Some(first) = seen.get_mut(&key_id(group.record)) {
+                first.merge(&group.first);
+            }
+        }
+        // Usage seen before the window's first day makes the window the
+        // span whatever came earlier; otherwise every row of the key
+        // tells when it began.
+        let before = day_start(self.window.start());
+        let unsure: Vec<KeyId> = seen
+            .iter()
+            .filter(|(_, first)| first.at().is_none_or(|at| at >= before))
+            .map(|(key, _)| *key)
+            .collect();
+        if !unsure.is_empty() {
+            let mut exact: HashMap<KeyId, FirstSeen> = unsure
+                .iter()
+                .map(|key| (*key, FirstSeen::default()))
+                .collect();
+            for record in records {
+                if let Some(first) = exact.get_mut(&key_id(record)) {
+                    first.add(record.width, record.start_time);
+                }
+            }
+            seen.extend(exact);
+        }
+
         let now = self.now;
         let burn = |tally: Tally, seen: FirstSeen| {
             Some(Burn::new(tally, seen.at(), now, LAST_DAY))
         };
         let of = |key: KeyId| {
             let tally = used.get(&key).copied().unwrap_or_default();
-            (tally, self.seen.get(&key).copied().unwrap_or_default())
+            (tally, seen.get(&key).copied().unwrap_or_default())
         };
-        let (mut all, mut all_seen) = of(None);
         if let Some(unattributed) = &mut table.unattributed {
-            unattributed.burn = burn(all, all_seen);
+            let (tally, first) = of(None);
+            unattributed.burn = burn(tally, first);
         }
         for row in &mut table.rows {
             let (tally, first) = of(Some((&row.connection_id, &row.key_id)));
             row.totals.burn = burn(tally, first);
+        }
+        // Keys used lately but not in the range count in the total too.
+        let (mut all, mut all_seen) = (Tally::default(), FirstSeen::default());
+        for key in used.keys().filter(|key| tracked(**key)) {
+            let (tally, first) = of(*key);
             all.merge(&tally);
             all_seen.merge(&first);
         }
@@ -304,6 +344,8 @@ struct Group<'a> {
     /// The group's first record, for its key and project.
     record: &'a UsageRecord,
     totals: Totals,
+    /// Its earliest row in the range.
+    first: FirstSeen,
     charted: bool,
 }
 
@@ -321,11 +363,13 @@ impl<'a> ByGroup<'a> {
             self.groups.push(Group {
                 record: row.group(),
                 totals: Totals::default(),
+                first: FirstSeen::default(),
                 charted: charted(row.group()),
             });
         }
         let groups: &mut [Group] = &mut self.groups;
         groups[slot].totals.add_row(row);
+        groups[slot].first.add(row.width(), row.start());
         groups[slot].charted
     }
 }
@@ -538,10 +582,20 @@ mod tests {
 
     #[test]
     fn each_line_burns_at_the_pace_its_analytics_show() {
+        use crate::domain::analytics::fixtures::{by, daily, hourly};
         let last = Date::new(2026, 3, 31);
         let org = demo_org("c", last, 40);
-        let now = last.to_unix() + 15 * 3600 + 1_234;
-        let usage = stored_usage(&org, now);
+        let hour = last.to_unix() + 15 * 3600;
+        let now = hour + 1_234;
+        let mut usage = stored_usage(&org, now);
+        // A key first used three hours ago, and one used a hundred days
+        // ago and again now: neither shows in a range of today as it is.
+        usage.extend([
+            by(hourly(hour - 3 * 3600, 5_000), Some("key_new")),
+            by(hourly(hour - 2 * 3600, 7_000), Some("key_new")),
+            by(daily(last.to_unix() - 100 * 86_400, 9_000), Some("key_old")),
+            by(hourly(hour - 3600, 4_000), Some("key_old")),
+        ]);
         let inputs = Inputs {
             records: &usage,
             keys: &org.keys,
@@ -549,30 +603,52 @@ mod tests {
             people: &[],
             prices: built_in_table(),
         };
-        let days = Days::ending(last, 7);
-        let page = overview_page(&inputs, &Zone::utc(), days, now);
-        let burn_of = |filter: &Filter| {
-            let view = analytics(
-                &inputs,
-                filter,
-                &Zone::utc(),
-                days,
-                now,
-                &Options::default(),
-            );
-            Some(view.burn_last_day)
-        };
-
-        let mut burning = 0;
-        for row in &page.table.rows {
-            let key = Filter {
-                key: Some(row.key_id.clone()),
-                ..Filter::default()
+        let kolkata = Zone::fixed("Asia/Kolkata", 19_800);
+        let mut listed = 0;
+        for (zone, days) in [
+            (Zone::utc(), Days::ending(last, 7)),
+            (Zone::utc(), Days::new(last, last)),
+            (kolkata.clone(), Days::ending(kolkata.date(now), 3)),
+        ] {
+            let page = overview_page(&inputs, &zone, days, now);
+            let burn_of = |filter: &Filter| {
+                let view = analytics(
+                    &inputs,
+                    filter,
+                    &zone,
+                    days,
+                    now,
+                    &Options::default(),
+                );
+                Some(view.burn_last_day)
             };
-            assert_eq!(row.totals.burn, burn_of(&key), "{}", row.name);
-            burning += usize::from(row.totals.burn.unwrap().tally.tokens > 0);
+
+            let mut burning = 0;
+            for row in &page.table.rows {
+                let key = Filter {
+                    key: Some(row.key_id.clone()),
+                    ..Filter::default()
+                };
+                assert_eq!(row.totals.burn, burn_of(&key), "{}", row.name);
+                burning +=
+                    usize::from(row.totals.burn.unwrap().tally.tokens > 0);
+            }
+            assert!(burning >= 4, "{burning} keys used in the last 24 hours");
+            assert_eq!(page.table.total.burn, burn_of(&Filter::default()));
+            // Listed when their hourly rows are what the range adds up.
+            let burn = |id: &str| {
+                let row = page.table.rows.iter().find(|r| r.key_id == id);
+                row.and_then(|r| r.totals.burn)
+            };
+            if let Some(new) = burn("key_new") {
+                assert_eq!(new.since, hour - 3 * 3600);
+                listed += 1;
+            }
+            if let Some(old) = burn("key_old") {
+                assert_eq!(old.span, 86_400 + 1_234);
+                listed += 1;
+            }
         }
-        assert!(burning >= 2, "{burning} keys used in the last 24 hours");
-        assert_eq!(page.table.total.burn, burn_of(&Filter::default()));
+        assert!(listed >= 2, "{listed}");
     }
 }

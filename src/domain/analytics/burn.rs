@@ -168,6 +168,11 @@ impl Window {
         }
     }
 
+    /// Where the window starts.
+    pub fn start(&self) -> i64 {
+        self.from
+    }
+
     /// Whether `row` is an hourly bucket of the window.
     #[inline]
     pub fn holds(&self, row: &Row) -> bool {
