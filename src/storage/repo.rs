@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use futures::future::try_join_all;
 
-use rexie::{KeyRange, TransactionMode};
+use rexie::{KeyRange, Transaction, TransactionMode};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
@@ -150,6 +150,36 @@ fn connection_range(connection_id: &str) -> Result<KeyRange, String> {
         None,
     )
     .map_err(|error| format!("{error:?}"))
+}
+
+/// The stored rows of `store` in `tx` that belong to `connection_id`,
+/// found through the store's connection index.
+async fn of_connection(
+    tx: &Transaction,
+    store: &str,
+    connection_id: &str,
+) -> Result<Vec<JsValue>, StorageError> {
+    let store = tx.store(store).map_err(StorageError::read)?;
+    let index = store.index(BY_CONNECTION).map_err(StorageError::read)?;
+    index
+        .get_all(Some(only(connection_id)?), None)
+        .await
+        .map_err(StorageError::read)
+}
+
+/// The stored rows of `store` in `tx` whose keys say they belong to
+/// `connection_id` (see `connection_rows`).
+async fn in_connection_range(
+    tx: &Transaction,
+    store: &str,
+    connection_id: &str,
+) -> Result<Vec<JsValue>, StorageError> {
+    let range = connection_range(connection_id).map_err(StorageError::read)?;
+    let store = tx.store(store).map_err(StorageError::read)?;
+    store
+        .get_all(Some(range), None)
+        .await
+        .map_err(StorageError::read)
 }
 
 fn only(value: &str) -> Result<KeyRange, StorageError> {
@@ -321,14 +351,7 @@ impl Db {
             .rexie()
             .transaction(&[API_KEYS], TransactionMode::ReadOnly)
             .map_err(StorageError::read)?;
-        let store = tx.store(API_KEYS).map_err(StorageError::read)?;
-        let index = store.index(BY_CONNECTION).map_err(StorageError::read)?;
-        let values = index
-            .get_all(Some(only(connection_id)?), None)
-            .await
-            .map_err(StorageError::read)?;
-        let stored: Vec<Stored<ApiKey>> = decode_all(values)?;
-        Ok(stored.into_iter().map(|s| s.record).collect())
+        records(of_connection(&tx, API_KEYS, connection_id).await?)
     }
 
     /// Replaces the user's notes on one key.
@@ -528,14 +551,7 @@ impl Db {
             .rexie()
             .transaction(&[SYNC_STATE], TransactionMode::ReadOnly)
             .map_err(StorageError::read)?;
-        let store = tx.store(SYNC_STATE).map_err(StorageError::read)?;
-        let index = store.index(BY_CONNECTION).map_err(StorageError::read)?;
-        let values = index
-            .get_all(Some(only(connection_id)?), None)
-            .await
-            .map_err(StorageError::read)?;
-        let stored: Vec<Stored<SyncPosition>> = decode_all(values)?;
-        Ok(stored.into_iter().map(|s| s.record).collect())
+        records(of_connection(&tx, SYNC_STATE, connection_id).await?)
     }
 
     /// Saves `connection` and forgets how far its streams are synced, in
@@ -617,27 +633,15 @@ impl Db {
                 TransactionMode::ReadOnly,
             )
             .map_err(StorageError::read)?;
-        let all = |name: &'static str| {
-            let tx = &tx;
-            async move {
-                let store = tx.store(name).map_err(StorageError::read)?;
-                let index =
-                    store.index(BY_CONNECTION).map_err(StorageError::read)?;
-                index
-                    .get_all(Some(only(connection_id)?), None)
-                    .await
-                    .map_err(StorageError::read)
-            }
-        };
-        let (projects, keys, people) =
-            futures::try_join!(all(PROJECTS), all(API_KEYS), all(PEOPLE))?;
-        let projects: Vec<Stored<Project>> = decode_all(projects)?;
-        let keys: Vec<Stored<ApiKey>> = decode_all(keys)?;
-        let people: Vec<Stored<Person>> = decode_all(people)?;
+        let (projects, keys, people) = futures::try_join!(
+            of_connection(&tx, PROJECTS, connection_id),
+            of_connection(&tx, API_KEYS, connection_id),
+            of_connection(&tx, PEOPLE, connection_id)
+        )?;
         Ok(OrgData {
-            projects: projects.into_iter().map(|s| s.record).collect(),
-            keys: keys.into_iter().map(|s| s.record).collect(),
-            people: people.into_iter().map(|s| s.record).collect(),
+            projects: records(projects)?,
+            keys: records(keys)?,
+            people: records(people)?,
             ..OrgData::default()
         })
     }
@@ -654,40 +658,16 @@ impl Db {
                 TransactionMode::ReadOnly,
             )
             .map_err(StorageError::read)?;
-        let all = |name: &'static str| {
-            let tx = &tx;
-            async move {
-                let store = tx.store(name).map_err(StorageError::read)?;
-                let index =
-                    store.index(BY_CONNECTION).map_err(StorageError::read)?;
-                index
-                    .get_all(Some(only(connection_id)?), None)
-                    .await
-                    .map_err(StorageError::read)
-            }
-        };
+        // The five reads are sent at once rather than one after another.
         // Usage and costs, by far the most rows, are keyed by connection
         // first: a range of the store itself reads them about a third
-        // faster than its index.
-        let rows = |name: &'static str| {
-            let tx = &tx;
-            async move {
-                let range = connection_range(connection_id)
-                    .map_err(StorageError::read)?;
-                let store = tx.store(name).map_err(StorageError::read)?;
-                store
-                    .get_all(Some(range), None)
-                    .await
-                    .map_err(StorageError::read)
-            }
-        };
-        // The five reads are sent at once rather than one after another.
+        // faster than an index.
         let (projects, keys, usage, costs, people) = futures::try_join!(
-            all(PROJECTS),
-            all(API_KEYS),
-            rows(USAGE),
-            rows(COSTS),
-            all(PEOPLE)
+            of_connection(&tx, PROJECTS, connection_id),
+            of_connection(&tx, API_KEYS, connection_id),
+            in_connection_range(&tx, USAGE, connection_id),
+            in_connection_range(&tx, COSTS, connection_id),
+            of_connection(&tx, PEOPLE, connection_id)
         )?;
         Ok(OrgData {
             projects: records(projects)?,

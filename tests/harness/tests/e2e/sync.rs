@@ -36,6 +36,35 @@ async fn expect_totals(browser: &Browser, wanted: Expected) {
     wait_for_table(browser, &wanted_table(&wanted)).await;
 }
 
+/// Waits until the sync's progress line satisfies `shows`, and returns
+/// the line.
+async fn progress_until(
+    browser: &Browser,
+    what: &str,
+    shows: impl Fn(&str) -> bool,
+) -> String {
+    browser
+        .until(what, || async {
+            let text = browser
+                .js("const p = document.getElementById('sync-progress'); \
+                     return p ? p.innerText : ''")
+                .await;
+            let text = text.as_str().unwrap_or_default().to_owned();
+            if shows(&text) {
+                Ok(text)
+            } else {
+                Err(text)
+            }
+        })
+        .await
+}
+
+/// The whole number that follows `marker` in `text`.
+fn number_after(text: &str, marker: &str) -> Option<u32> {
+    let rest = text.split(marker).nth(1)?;
+    rest.split(' ').next()?.parse().ok()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rate_limits_are_waited_out_and_server_errors_retried() {
     let World { site, mock } = world().await;
@@ -60,28 +89,14 @@ async fn rate_limits_are_waited_out_and_server_errors_retried() {
     browser.fill("#connect-key", mock.admin_key()).await;
     browser.fill("#connect-base", &mock.base_url()).await;
     browser.click("#connect-submit").await;
-    let progress_with = |wanted: &'static str| {
-        let browser = &browser;
-        async move {
-            browser
-                .until("the wait to be shown", || async {
-                    let text = browser
-                        .js("const p = document.getElementById('sync-progress'); \
-                             return p ? p.innerText : ''")
-                        .await;
-                    let text = text.as_str().unwrap_or_default().to_owned();
-                    if text.contains(wanted) {
-                        Ok(text)
-                    } else {
-                        Err(text)
-                    }
-                })
-                .await
-        }
-    };
-    let shown = progress_with("waiting 2 s").await;
+    let shown =
+        progress_until(&browser, "the wait", |t| t.contains("waiting 2 s"))
+            .await;
     // The wait counts down.
-    let later = progress_with("waiting 1 s").await;
+    let later = progress_until(&browser, "a second less", |t| {
+        t.contains("waiting 1 s")
+    })
+    .await;
     assert!(later.contains(": Completions"), "{later}");
     browser.notice_containing("Sync finished.").await;
     assert!(shown.contains("Completions"), "{shown}");
@@ -224,25 +239,10 @@ async fn cancel_ends_a_long_rate_limit_wait_at_once() {
     browser.fill("#connect-key", mock.admin_key()).await;
     browser.fill("#connect-base", &mock.base_url()).await;
     browser.click("#connect-submit").await;
-    browser
-        .until("the long wait to be shown", || async {
-            let text = browser
-                .js("const p = document.getElementById('sync-progress'); \
-                     return p ? p.innerText : ''")
-                .await;
-            let text = text.as_str().unwrap_or_default().to_owned();
-            let seconds = text
-                .split("waiting ")
-                .nth(1)
-                .and_then(|rest| rest.split(' ').next())
-                .and_then(|n| n.parse::<u32>().ok());
-            if seconds.is_some_and(|s| s > 60) {
-                Ok(())
-            } else {
-                Err(text)
-            }
-        })
-        .await;
+    progress_until(&browser, "the long wait", |text| {
+        number_after(text, "waiting ").is_some_and(|seconds| seconds > 60)
+    })
+    .await;
     browser.click("#sync-cancel").await;
     let (_, is_error) = browser.notice_containing("Sync cancelled").await;
     assert!(is_error);
@@ -265,23 +265,11 @@ async fn a_cancelled_sync_keeps_its_pages_and_the_next_one_finishes() {
     browser.fill("#connect-key", mock.admin_key()).await;
     browser.fill("#connect-base", &mock.base_url()).await;
     browser.click("#connect-submit").await;
-    browser
-        .until("some pages to arrive", || async {
-            let text = browser.js("const p = document.getElementById('sync-progress'); return p ? p.innerText : ''").await;
-            let text = text.as_str().unwrap_or_default().to_owned();
-            // Pages arrive several at a time, so look for "at least 5".
-            let done = text
-                .split("(page ")
-                .nth(1)
-                .and_then(|rest| rest.split(' ').next())
-                .and_then(|n| n.parse::<u32>().ok());
-            if done.is_some_and(|n| n >= 5) {
-                Ok(())
-            } else {
-                Err(text)
-            }
-        })
-        .await;
+    // Pages arrive several at a time, so look for "at least 5".
+    progress_until(&browser, "some pages to arrive", |text| {
+        number_after(text, "(page ").is_some_and(|done| done >= 5)
+    })
+    .await;
     browser.click("#sync-cancel").await;
     let (_, is_error) = browser.notice_containing("Sync cancelled").await;
     assert!(is_error);
