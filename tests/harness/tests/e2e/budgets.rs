@@ -156,6 +156,7 @@ async fn a_budget_crossed_by_a_sync_alerts_once_and_notifies_once() {
         .js("return document.getElementById('coverage-note') !== null")
         .await;
     assert_eq!(partly, false, "the range counts as synced");
+    browser.click("#tab-alerts").await;
 
     // Acknowledged, the banner goes away and the alert stays in history.
     browser.click("#alert-list .acknowledge").await;
