@@ -185,24 +185,24 @@ pub fn overview_page(
     days: Days,
     now: i64,
 ) -> OverviewPage {
-    // One scan of every row finds the days to add up, the rows of the
-    // last 24 hours and the usage by kind: a million rows are read from
-    // memory once rather than three times.
     // The chart and the usage by kind, like the analytics, leave
     // switched-off keys out.
     let directory = Directory::new(inputs.keys, inputs.projects, &[]);
     let all = Filter::default();
+    let charted = |record: &UsageRecord| in_scope(record, &all, &directory);
+    // One scan of every row finds the days to add up, the rows of the
+    // last 24 hours and the usage by kind: a million rows are read from
+    // memory once rather than three times.
     let mut burns = Burns::new(now);
     let utc = (days.first.to_unix(), days.last.add_days(1).to_unix());
     let mut kinds = KindSums::new(utc.0, utc.1);
     let seen = inputs.records.iter().inspect(|record| {
         burns.see(record);
-        if in_scope(record, &all, &directory) {
+        if charted(record) {
             kinds.add(record);
         }
     });
     let source = counted_source(seen, zone, days);
-    let charted = |record: &UsageRecord| in_scope(record, &all, &directory);
     let mut sums = ByGroup::default();
     let mut chart = DayTally::new(&source);
     for row in priced(inputs.prices, in_source(inputs.records, &source)) {
