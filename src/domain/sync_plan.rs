@@ -182,13 +182,18 @@ pub fn plan(
     Stream::all()
         .into_iter()
         .map(|stream| {
-            let (to, days) = match stream {
+            let (to, start) = match stream {
+                // From today's UTC midnight, whatever the hour: in the
+                // day's last hour the end of the hour is tomorrow.
                 Stream::Usage(_, BucketWidth::Hour) => {
-                    (end_of_hour, windows.hourly_days)
+                    let days = i64::from(windows.hourly_days.max(1));
+                    (end_of_hour, day_start(now) - days * DAY)
                 }
-                _ => (end_of_day, windows.history_days),
+                _ => {
+                    let days = i64::from(windows.history_days.max(1));
+                    (end_of_day, day_start(end_of_day - days * DAY))
+                }
             };
-            let start = day_start(to - i64::from(days.max(1)) * DAY);
             let from = match position(stream) {
                 Some(done) => (done.min(to) - stream.refetch()).max(start),
                 None => start,
@@ -361,5 +366,35 @@ mod tests {
             ..backoff
         };
         assert_eq!(late.wait(40, None, 1.0), Some(Duration::from_secs(30)));
+    }
+
+    #[test]
+    fn hourly_data_reaches_back_whole_days_even_in_the_days_last_hour() {
+        let midnight = 86_400 * 20_000;
+        for now in [midnight + 60, midnight + 23 * HOUR + 1_800] {
+            let fetches = plan(now, Windows::default(), |_| None);
+            let hourly = fetches
+                .iter()
+                .find(|f| {
+                    f.stream
+                        == Stream::Usage(
+                            UsageKind::Completions,
+                            BucketWidth::Hour,
+                        )
+                })
+                .expect("an hourly stream");
+            assert_eq!(hourly.from, midnight - 30 * DAY, "at {now}");
+            let daily = fetches
+                .iter()
+                .find(|f| {
+                    f.stream
+                        == Stream::Usage(
+                            UsageKind::Completions,
+                            BucketWidth::Day,
+                        )
+                })
+                .expect("a daily stream");
+            assert_eq!(daily.from, midnight - 364 * DAY, "at {now}");
+        }
     }
 }
