@@ -156,7 +156,9 @@ enum Read {
     /// `getAll()` of the whole store.
     Store,
     /// As the app reads an organization's stores: `getAll` of their
-    /// `by_connection` index for the one organization stored.
+    /// `by_connection` index for the one organization stored, where the
+    /// store has one. Usage and costs have none: the app reads them as a
+    /// key range, which with one organization stored is the whole store.
     ByConnection,
 }
 
