@@ -99,17 +99,26 @@ pub fn new_label<'a>(
     typed: &str,
     taken: impl IntoIterator<Item = &'a str> + Clone,
 ) -> String {
-    let base = match typed.trim() {
+    let name = match typed.trim() {
         "" => "My organization",
         text => text,
     };
-    (1..)
-        .map(|n| match n {
-            1 => base.to_owned(),
-            n => format!("{base} ({n})"),
-        })
+    if !is_taken(name, taken.clone()) {
+        return name.to_owned();
+    }
+    let base = number_base(name).unwrap_or(name);
+    (2..)
+        .map(|n| format!("{base} ({n})"))
         .find(|name| !is_taken(name, taken.clone()))
         .expect("some number is free")
+}
+
+/// `Acme` of `Acme (2)`: a numbered name in use numbers on from its
+/// base rather than growing another number.
+fn number_base(name: &str) -> Option<&str> {
+    let (base, number) = name.strip_suffix(')')?.rsplit_once(" (")?;
+    let numbered = number.parse::<u32>().is_ok_and(|n| n >= 2);
+    (numbered && !base.trim().is_empty()).then_some(base)
 }
 
 /// The name `typed` for an existing organization, unless blank (the old
@@ -166,6 +175,12 @@ mod tests {
         assert_eq!(new_label("acme", ["Acme"]), "acme (2)");
         assert_eq!(new_label("Acme", ["Acme", "acme (2)"]), "Acme (3)");
         assert_eq!(new_label(" ", ["My organization"]), "My organization (2)");
+        assert_eq!(new_label("Acme (2)", ["Acme", "Acme (2)"]), "Acme (3)");
+        assert_eq!(new_label("Acme (2)", []), "Acme (2)");
+        assert_eq!(
+            new_label("Test (beta)", ["Test (beta)"]),
+            "Test (beta) (2)"
+        );
     }
 
     #[test]

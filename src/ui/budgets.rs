@@ -490,7 +490,7 @@ pub fn ScopeBudgets() -> impl IntoView {
                             <li>
                                 <span class=bar><span style=format!("width: {:.1}%", p.percent.min(100.0))></span></span>
                                 <span class="message">{format!(
-                                    "{:.1} % of the {} budget: {} of {}, {} days left, forecast {} at the period's end.",
+                                    "{:.1} % of the {}: {} of {}, {} days left, forecast {} at the period's end.",
                                     p.percent,
                                     budget_phrase(budget.limit, budget.period),
                                     p.spent.text(),
