@@ -347,11 +347,7 @@ impl Db {
         &self,
         connection_id: &str,
     ) -> Result<Vec<ApiKey>, StorageError> {
-        let tx = self
-            .rexie()
-            .transaction(&[API_KEYS], TransactionMode::ReadOnly)
-            .map_err(StorageError::read)?;
-        records(of_connection(&tx, API_KEYS, connection_id).await?)
+        self.read_of_connection(API_KEYS, connection_id).await
     }
 
     /// Replaces the user's notes on one key.
@@ -547,11 +543,21 @@ impl Db {
         &self,
         connection_id: &str,
     ) -> Result<Vec<SyncPosition>, StorageError> {
+        self.read_of_connection(SYNC_STATE, connection_id).await
+    }
+
+    /// The records of `store` that belong to `connection_id`, read in a
+    /// transaction of their own.
+    async fn read_of_connection<T: DeserializeOwned>(
+        &self,
+        store: &'static str,
+        connection_id: &str,
+    ) -> Result<Vec<T>, StorageError> {
         let tx = self
             .rexie()
-            .transaction(&[SYNC_STATE], TransactionMode::ReadOnly)
+            .transaction(&[store], TransactionMode::ReadOnly)
             .map_err(StorageError::read)?;
-        records(of_connection(&tx, SYNC_STATE, connection_id).await?)
+        records(of_connection(&tx, store, connection_id).await?)
     }
 
     /// Saves `connection` and forgets how far its streams are synced, in

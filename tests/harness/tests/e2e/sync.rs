@@ -36,6 +36,22 @@ async fn expect_totals(browser: &Browser, wanted: Expected) {
     wait_for_table(browser, &wanted_table(&wanted)).await;
 }
 
+/// Submits the connect form for the mock, without waiting for the sync.
+async fn submit_connection(browser: &Browser, mock: &MockServer) {
+    browser.fill("#connect-key", mock.admin_key()).await;
+    browser.fill("#connect-base", &mock.base_url()).await;
+    browser.click("#connect-submit").await;
+}
+
+/// Syncs again and finds every row of the last 90 days in the overview.
+async fn sync_again_in_full(browser: &Browser, mock: &MockServer) {
+    browser.click("#sync-run").await;
+    browser.notice_containing("Sync finished.").await;
+    let (from, to) = last_90_days();
+    expect_totals(browser, expected_where(mock.org(), from, to, |_| true))
+        .await;
+}
+
 /// Waits until the sync's progress line satisfies `shows`, and returns
 /// the line.
 async fn progress_until(
@@ -86,9 +102,7 @@ async fn rate_limits_are_waited_out_and_server_errors_retried() {
     });
     let browser = Browser::open(&site.url()).await;
     browser.fill("#connect-label", "Busy API").await;
-    browser.fill("#connect-key", mock.admin_key()).await;
-    browser.fill("#connect-base", &mock.base_url()).await;
-    browser.click("#connect-submit").await;
+    submit_connection(&browser, &mock).await;
     let shown =
         progress_until(&browser, "the wait", |t| t.contains("waiting 2 s"))
             .await;
@@ -134,9 +148,7 @@ async fn a_broken_kind_stops_alone_and_the_next_sync_completes_it() {
         });
     }
     let browser = Browser::open(&site.url()).await;
-    browser.fill("#connect-key", mock.admin_key()).await;
-    browser.fill("#connect-base", &mock.base_url()).await;
-    browser.click("#connect-submit").await;
+    submit_connection(&browser, &mock).await;
     let (text, is_error) = browser
         .notice_containing("some data could not be fetched")
         .await;
@@ -190,9 +202,7 @@ async fn costs_fall_back_without_key_grouping_and_missing_kinds_are_noted() {
     };
     let World { site, mock } = world_with(config).await;
     let browser = Browser::open(&site.url()).await;
-    browser.fill("#connect-key", mock.admin_key()).await;
-    browser.fill("#connect-base", &mock.base_url()).await;
-    browser.click("#connect-submit").await;
+    submit_connection(&browser, &mock).await;
     let (text, is_error) = browser.notice_containing("Sync finished.").await;
     assert!(!is_error);
     assert!(text.contains("does not offer: Web search"), "{text}");
@@ -236,9 +246,7 @@ async fn cancel_ends_a_long_rate_limit_wait_at_once() {
         },
     });
     let browser = Browser::open(&site.url()).await;
-    browser.fill("#connect-key", mock.admin_key()).await;
-    browser.fill("#connect-base", &mock.base_url()).await;
-    browser.click("#connect-submit").await;
+    submit_connection(&browser, &mock).await;
     progress_until(&browser, "the long wait", |text| {
         number_after(text, "waiting ").is_some_and(|seconds| seconds > 60)
     })
@@ -247,11 +255,7 @@ async fn cancel_ends_a_long_rate_limit_wait_at_once() {
     let (_, is_error) = browser.notice_containing("Sync cancelled").await;
     assert!(is_error);
 
-    browser.click("#sync-run").await;
-    browser.notice_containing("Sync finished.").await;
-    let (from, to) = last_90_days();
-    expect_totals(&browser, expected_where(mock.org(), from, to, |_| true))
-        .await;
+    sync_again_in_full(&browser, &mock).await;
     browser.quit().await;
     site.shutdown().await;
     mock.shutdown().await;
@@ -262,9 +266,7 @@ async fn a_cancelled_sync_keeps_its_pages_and_the_next_one_finishes() {
     let World { site, mock } = world().await;
     mock.set_latency(Duration::from_millis(150));
     let browser = Browser::open(&site.url()).await;
-    browser.fill("#connect-key", mock.admin_key()).await;
-    browser.fill("#connect-base", &mock.base_url()).await;
-    browser.click("#connect-submit").await;
+    submit_connection(&browser, &mock).await;
     // Pages arrive several at a time, so look for "at least 5".
     progress_until(&browser, "some pages to arrive", |text| {
         number_after(text, "(page ").is_some_and(|done| done >= 5)
@@ -282,11 +284,7 @@ async fn a_cancelled_sync_keeps_its_pages_and_the_next_one_finishes() {
     );
 
     mock.set_latency(Duration::ZERO);
-    browser.click("#sync-run").await;
-    browser.notice_containing("Sync finished.").await;
-    let (from, to) = last_90_days();
-    expect_totals(&browser, expected_where(mock.org(), from, to, |_| true))
-        .await;
+    sync_again_in_full(&browser, &mock).await;
     browser.quit().await;
     site.shutdown().await;
     mock.shutdown().await;
