@@ -9,6 +9,7 @@
 pub mod mock;
 mod server;
 pub mod static_site;
+mod tls;
 
 pub use mock::{
     start, start_on, Fault, FaultKind, MockConfig, MockServer, RecordedRequest,

@@ -41,6 +41,7 @@ use keymeter::domain::usage::UsageKind;
 use serde::Serialize;
 
 use crate::server::{self, Running};
+use crate::tls;
 use costs::CostsByDay;
 use error::ApiFailure;
 use faults::Faults;
@@ -77,6 +78,10 @@ pub struct MockConfig {
     /// API keys added to the demo's nine, each a copy of a demo key with
     /// usage (see `copies`), for measuring a larger organization.
     pub extra_keys: u32,
+    /// Serve HTTPS, offering HTTP/2 as OpenAI does, with a self-signed
+    /// certificate the browser must be told to accept; plain HTTP/1.1
+    /// when false.
+    pub https: bool,
 }
 
 impl Default for MockConfig {
@@ -90,6 +95,7 @@ impl Default for MockConfig {
             missing_kinds: Vec::new(),
             costs_by_key: false,
             extra_keys: 0,
+            https: false,
         }
     }
 }
@@ -104,6 +110,8 @@ pub struct RecordedRequest {
     /// The raw query string, still percent-encoded; empty if none.
     pub query: String,
     pub status: u16,
+    /// The HTTP version the request came over (`HTTP/1.1`, `HTTP/2.0`).
+    pub version: String,
 }
 
 impl RecordedRequest {
@@ -129,6 +137,7 @@ pub(crate) struct Shared {
     costs_by_day: CostsByDay,
     missing_kinds: Vec<UsageKind>,
     costs_by_key: bool,
+    https: bool,
     faults: Faults,
     log: Mutex<Vec<RecordedRequest>>,
     /// Keys deleted since the server started: gone from the listings,
@@ -167,6 +176,7 @@ impl Shared {
             costs_by_day,
             missing_kinds: config.missing_kinds,
             costs_by_key: config.costs_by_key,
+            https: config.https,
             faults: Faults::default(),
             log: Mutex::new(Vec::new()),
             revoked: Mutex::new(HashSet::new()),
@@ -207,15 +217,24 @@ impl MockServer {
         self.running.addr()
     }
 
-    /// The API base to give the app: `http://127.0.0.1:PORT/v1`.
+    /// The API base to give the app: `http://127.0.0.1:PORT/v1`
+    /// (`https://` when serving HTTPS).
     pub fn base_url(&self) -> String {
-        format!("http://{}/v1", self.addr())
+        format!("{}://{}/v1", self.scheme(), self.addr())
     }
 
     /// An API base whose replies carry no CORS headers, which a browser
     /// refuses to hand to the page.
     pub fn nocors_base_url(&self) -> String {
-        format!("http://{}/nocors/v1", self.addr())
+        format!("{}://{}/nocors/v1", self.scheme(), self.addr())
+    }
+
+    fn scheme(&self) -> &'static str {
+        if self.shared.https {
+            "https"
+        } else {
+            "http"
+        }
     }
 
     /// The admin key the server accepts.
@@ -301,8 +320,17 @@ pub async fn start(config: MockConfig) -> MockServer {
 /// Starts the mock on `port` of 127.0.0.1 (0 picks a free one).
 pub async fn start_on(config: MockConfig, port: u16) -> io::Result<MockServer> {
     let listener = server::bind(port).await?;
+    let tls = if config.https {
+        Some(tls::loopback_config()?)
+    } else {
+        None
+    };
     let shared = Arc::new(Shared::new(config));
-    let running = server::spawn(listener, router(shared.clone()));
+    let router = router(shared.clone());
+    let running = match tls {
+        Some(tls) => server::spawn_tls(listener, router, tls),
+        None => server::spawn(listener, router),
+    };
     Ok(MockServer { shared, running })
 }
 
@@ -386,12 +414,14 @@ async fn record(
         .get::<OriginalUri>()
         .map_or_else(|| request.uri().clone(), |original| original.0.clone());
     let method = request.method().to_string();
+    let version = format!("{:?}", request.version());
     let response = next.run(request).await;
     shared.log().push(RecordedRequest {
         method,
         path: uri.path().to_owned(),
         query: uri.query().unwrap_or_default().to_owned(),
         status: response.status().as_u16(),
+        version,
     });
     response
 }

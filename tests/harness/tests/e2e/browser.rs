@@ -19,6 +19,11 @@ use tokio::process::{Child, Command};
 pub const PATIENCE: Duration = Duration::from_secs(30);
 const POLL: Duration = Duration::from_millis(50);
 
+/// Chromium's flag to accept the mock's self-signed HTTPS certificate
+/// (see `MockConfig::https`). Harmless here: a test's browser visits
+/// 127.0.0.1 only.
+pub const ACCEPT_MOCK_CERTIFICATE: &str = "--ignore-certificate-errors";
+
 /// A browser session and the ChromeDriver process behind it.
 pub struct Browser {
     pub client: Client,
@@ -46,6 +51,11 @@ impl Browser {
     /// Starts ChromeDriver on a loopback port and opens a session with a
     /// new, empty profile.
     pub async fn start() -> Browser {
+        Browser::start_with(&[]).await
+    }
+
+    /// [`Browser::start`], with Chromium also given `flags`.
+    pub async fn start_with(flags: &[&str]) -> Browser {
         let chromedriver = std::env::var("CHROMEDRIVER")
             .unwrap_or_else(|_| "/usr/bin/chromedriver".to_owned());
         let port = free_port();
@@ -61,18 +71,27 @@ impl Browser {
         let profile = std::env::temp_dir()
             .join(format!("keymeter-e2e-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&profile).expect("a profile directory");
+        let mut args: Vec<String> = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--window-size=1280,1000",
+        ]
+        .iter()
+        .chain(flags)
+        .map(|flag| (*flag).to_owned())
+        .collect();
+        args.push(format!("--user-data-dir={}", profile.display()));
         let capabilities = json!({
             "goog:chromeOptions": {
                 "binary": std::env::var("CHROMIUM")
                     .unwrap_or_else(|_| "/usr/bin/chromium".to_owned()),
-                "args": [
-                    "--headless", "--no-sandbox", "--disable-gpu",
-                    "--disable-dev-shm-usage",
-                    "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync",
-                    "--no-first-run", "--window-size=1280,1000",
-                    format!("--user-data-dir={}", profile.display()),
-                ],
+                "args": args,
                 "prefs": {
                     "download.default_directory":
                         profile.join("downloads").display().to_string(),
@@ -109,7 +128,12 @@ impl Browser {
 
     /// A new session showing `url`.
     pub async fn open(url: &str) -> Browser {
-        let browser = Browser::start().await;
+        Browser::open_with(url, &[]).await
+    }
+
+    /// [`Browser::open`], with Chromium also given `flags`.
+    pub async fn open_with(url: &str, flags: &[&str]) -> Browser {
+        let browser = Browser::start_with(flags).await;
         browser.client.goto(url).await.expect("the page opens");
         browser
     }

@@ -7,7 +7,7 @@ use keymeter::domain::time::DAY;
 use keymeter::domain::usage::UsageKind;
 use keymeter_harness::{Fault, FaultKind, MockConfig, MockServer};
 
-use crate::browser::Browser;
+use crate::browser::{Browser, ACCEPT_MOCK_CERTIFICATE};
 use crate::expected::{expected_where, Expected};
 use crate::{
     choose_range, wait_for_table, wanted_table, world, world_with, World,
@@ -79,6 +79,33 @@ async fn progress_until(
 fn number_after(text: &str, marker: &str) -> Option<u32> {
     let rest = text.split(marker).nth(1)?;
     rest.split(' ').next()?.parse().ok()
+}
+
+/// OpenAI serves its API over HTTP/2; the app's requests then share one
+/// connection, and the sync must land exactly what it does over HTTP/1.1.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_over_https_and_http2_lands_every_row() {
+    let World { site, mock } = world_with(MockConfig {
+        https: true,
+        ..MockConfig::default()
+    })
+    .await;
+    assert!(mock.base_url().starts_with("https://127.0.0.1:"));
+    let browser =
+        Browser::open_with(&site.url(), &[ACCEPT_MOCK_CERTIFICATE]).await;
+    submit_connection(&browser, &mock).await;
+    browser.notice_containing("Sync finished.").await;
+    let requests = mock.requests();
+    assert!(requests.len() > 20, "{} requests", requests.len());
+    let versions: std::collections::BTreeSet<&str> =
+        requests.iter().map(|r| r.version.as_str()).collect();
+    assert_eq!(versions, ["HTTP/2.0"].into());
+    let (from, to) = last_90_days();
+    expect_totals(&browser, expected_where(mock.org(), from, to, |_| true))
+        .await;
+    browser.quit().await;
+    site.shutdown().await;
+    mock.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
