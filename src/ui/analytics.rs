@@ -15,6 +15,7 @@ use crate::domain::analytics::directory::Directory;
 use crate::domain::analytics::tables::{models_table, pattern_table};
 use crate::domain::analytics::tally::Tally;
 use crate::domain::analytics::{analytics, Analytics, Days, Options};
+use crate::domain::budget::label::left_out_note;
 use crate::domain::budget::{Limit, Period, Scope};
 use crate::domain::export::usage_table;
 use crate::domain::money::{group_thousands, Usd};
@@ -179,7 +180,7 @@ pub fn AnalyticsPage() -> impl IntoView {
                 <div><dt>"Forecast at the last 7 days' pace"</dt><dd id="forecast-recent">{move || data.with(|a| a.forecast.forecast.recent.display())}</dd></div>
             </dl>
             <Show when=move || data.with(|a| a.forecast.spent.is_understated())>
-                <p class="hint">{move || data.with(|a| format!("{} tokens this month have no price and are left out of these figures.", count(a.forecast.spent.unpriced_tokens)))}</p>
+                <p class="hint">{move || data.with(|a| left_out_note(a.forecast.spent.unpriced_tokens, "this month"))}</p>
             </Show>
             <ChartView id="forecast-chart" chart=forecast height=260/>
         </section>

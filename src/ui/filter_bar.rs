@@ -39,6 +39,13 @@ struct AllChoices {
 }
 
 fn choices(state: AppState) -> AllChoices {
+    // With every organization shown, a name says whose it is: two
+    // organizations may well both have a "Default project".
+    let named = |text: String, connection: &str| match state.org_of(connection)
+    {
+        Some(org) => format!("{text} · {org}"),
+        None => text,
+    };
     state.data.with(|d| {
         let mut models = BTreeSet::new();
         let mut kinds = BTreeSet::new();
@@ -58,7 +65,8 @@ fn choices(state: AppState) -> AllChoices {
             .map(|k| {
                 let project = project_name(&k.connection_id, &k.project_id);
                 let name = visible_name(k.display_name());
-                (k.id.clone(), format!("{name} ({project}, {})", k.masked()))
+                let text = format!("{name} ({project}, {})", k.masked());
+                (k.id.clone(), named(text, &k.connection_id))
             })
             .collect();
         sort::by(&mut keys, |a, b| a.1.cmp(&b.1));
@@ -66,13 +74,17 @@ fn choices(state: AppState) -> AllChoices {
         let mut users: Choices = d
             .people
             .iter()
-            .map(|p| (p.id.clone(), visible_name(&p.name)))
+            .map(|p| {
+                (p.id.clone(), named(visible_name(&p.name), &p.connection_id))
+            })
             .collect();
         sort::by(&mut users, |a, b| a.1.cmp(&b.1));
         let mut projects: Choices = d
             .projects
             .iter()
-            .map(|p| (p.id.clone(), visible_name(&p.name)))
+            .map(|p| {
+                (p.id.clone(), named(visible_name(&p.name), &p.connection_id))
+            })
             .collect();
         sort::by(&mut projects, |a, b| a.1.cmp(&b.1));
         AllChoices {

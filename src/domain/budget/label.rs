@@ -126,6 +126,21 @@ pub fn understated_note(
     })
 }
 
+/// The note under figures that leave unpriced usage out, for usage of
+/// `period` ("this month"): how many tokens lack a price, or, when only
+/// usage without tokens (tool calls, storage) does, that some usage does.
+pub fn left_out_note(unpriced_tokens: u64, period: &str) -> String {
+    let tail = "left out of these figures.";
+    match unpriced_tokens {
+        0 => format!("Some usage {period} has no price and is {tail}"),
+        1 => format!("1 token {period} has no price and is {tail}"),
+        tokens => format!(
+            "{} tokens {period} have no price and are {tail}",
+            group_thousands(&tokens.to_string())
+        ),
+    }
+}
+
 fn capitalized(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
@@ -263,5 +278,23 @@ mod tests {
         );
         let p = progress(&b, &[], &nobody(), &Zone::utc(), utc(day, 5));
         assert_eq!(understated_text(&p), None);
+    }
+
+    #[test]
+    fn the_left_out_note_never_speaks_of_zero_tokens() {
+        assert_eq!(
+            left_out_note(0, "this month"),
+            "Some usage this month has no price and is left out of these \
+             figures."
+        );
+        assert_eq!(
+            left_out_note(1, "this month"),
+            "1 token this month has no price and is left out of these figures."
+        );
+        assert_eq!(
+            left_out_note(12_345, "this month"),
+            "12,345 tokens this month have no price and are left out of \
+             these figures."
+        );
     }
 }
