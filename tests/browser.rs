@@ -347,22 +347,38 @@ async fn a_version_1_database_upgrades_in_place_and_keeps_its_data() {
                        "output": 5, "input_audio": 0, "output_audio": 0}
         }
     });
+    // A second row of the same bucket, for another key.
+    let mut other_row = old_row.clone();
+    other_row["key"] =
+        format!("{bucket}\u{1f}proj_a\u{1f}\u{1f}key_b\u{1f}gpt-4.1\u{1f}0")
+            .into();
+    other_row["record"]["api_key_id"] = "key_b".into();
+    other_row["record"]["counts"]["input"] = 7.into();
     let tx = v1
         .transaction(&["usage"], TransactionMode::ReadWrite)
         .unwrap();
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    let value = serde::Serialize::serialize(&old_row, &serializer).unwrap();
-    tx.store("usage").unwrap().put(&value, None).await.unwrap();
+    for row in [&old_row, &other_row] {
+        let value = serde::Serialize::serialize(row, &serializer).unwrap();
+        tx.store("usage").unwrap().put(&value, None).await.unwrap();
+    }
     tx.done().await.unwrap();
     v1.close();
 
+    // Opened again and again, the rows move into their bucket once.
+    for _ in 0..2 {
+        let db = open(&name).await;
+        let data = db.org_data("c1").await.unwrap();
+        let mut inputs: Vec<u64> =
+            data.usage.iter().map(|r| r.counts.input).collect();
+        inputs.sort();
+        assert_eq!(inputs, [7, 10]);
+        assert_eq!(data.usage[0].size, None);
+        assert!(data.costs.is_empty());
+        assert!(db.positions("c1").await.unwrap().is_empty());
+        db.close();
+    }
     let db = open(&name).await;
-    let data = db.org_data("c1").await.unwrap();
-    assert_eq!(data.usage.len(), 1);
-    assert_eq!(data.usage[0].counts.input, 10);
-    assert_eq!(data.usage[0].size, None);
-    assert!(data.costs.is_empty());
-    assert!(db.positions("c1").await.unwrap().is_empty());
     drop_db(db, &name).await;
 }
 
@@ -388,6 +404,41 @@ async fn a_page_and_the_position_it_completes_are_stored_together() {
     let data = db.org_data("c1").await.unwrap();
     assert_eq!(data.usage.len(), org.usage.len());
     assert_eq!(data.costs.len(), org.costs.len());
+    drop_db(db, &name).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_sync_page_replaces_every_bucket_of_its_span() {
+    use keymeter::storage::Page;
+
+    let name = db_name("span");
+    let db = open(&name).await;
+    let org = demo_org("c1", day(31), 3);
+    let hourly = |start: i64| UsageRecord {
+        width: keymeter::domain::usage::BucketWidth::Hour,
+        start_time: start,
+        end_time: start + 3_600,
+        ..org.usage[0].clone()
+    };
+    let base = day(30).to_unix();
+    // An earlier window began between hours, so one bucket was stored
+    // under a start that no longer begins one.
+    let stale = [hourly(base + 1_800), hourly(base + 3 * 3_600)];
+    db.replace_buckets(&buckets(&stale), &stale).await.unwrap();
+    // Now a page of three whole hours, the middle one empty.
+    let fresh = [hourly(base), hourly(base + 2 * 3_600)];
+    let first = fresh[0].bucket_key();
+    let last = fresh[1].bucket_key();
+    let page = Page::usage(Some((&first, &last)), &fresh, None).unwrap();
+    db.store_pages(&[page]).await.unwrap();
+
+    let starts: Vec<i64> = sorted(db.org_data("c1").await.unwrap().usage)
+        .iter()
+        .map(|r| r.start_time)
+        .collect();
+    // The half-hour bucket inside the span is gone; the one after it
+    // stays.
+    assert_eq!(starts, [base, base + 2 * 3_600, base + 3 * 3_600]);
     drop_db(db, &name).await;
 }
 
@@ -585,6 +636,37 @@ mod backup {
             .collect();
         assert_eq!(ids, ["c2"]);
         assert!(db.org_data("c1").await.unwrap().usage.is_empty());
+        drop_db(db, &name).await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn merging_a_bucket_keeps_the_stored_rows_the_file_lacks() {
+        let name = super::db_name("merge-bucket");
+        let db = filled(&name, "c1").await;
+        let stored = db.org_data("c1").await.unwrap().usage;
+        let mut backup = parse_backup(&backup_text(&db).await).unwrap();
+        // The file holds one bucket, with one of its rows changed and the
+        // others missing.
+        let in_bucket = |bucket: &str| {
+            stored.iter().filter(|r| r.bucket_key() == bucket).count()
+        };
+        let fullest = stored
+            .iter()
+            .max_by_key(|r| in_bucket(&r.bucket_key()))
+            .unwrap();
+        assert!(in_bucket(&fullest.bucket_key()) > 1, "a bucket of rows");
+        let mut changed = fullest.clone();
+        changed.counts.input += 1_000;
+        backup.usage = vec![changed.clone()];
+
+        db.restore(&backup, RestoreMode::Merge).await.unwrap();
+        let merged = db.org_data("c1").await.unwrap().usage;
+        assert_eq!(merged.len(), stored.len());
+        let found = merged
+            .iter()
+            .find(|r| r.natural_key() == changed.natural_key())
+            .unwrap();
+        assert_eq!(found.counts.input, changed.counts.input);
         drop_db(db, &name).await;
     }
 }

@@ -12,6 +12,7 @@
 //! which adds it (and `--expose-gc`, to start from a collected heap).
 #![cfg(target_arch = "wasm32")]
 
+use std::collections::BTreeMap;
 use std::future::Future;
 
 use js_sys::{Function, Reflect, WebAssembly};
@@ -92,43 +93,66 @@ async fn with_js_peak<T>(future: impl Future<Output = T>) -> (T, f64) {
 
 /// Stores one organization of `ROWS` usage rows the way a sync stores
 /// them: copies of the demo organization (daily rows for 90 days, hourly
-/// rows for the newest 31) under keys and projects of their own, one
-/// transaction per copy, so that setting up never holds more than one
-/// copy in memory.
+/// rows for the newest 31) under keys and projects of their own, written
+/// a few buckets at a time so that setting up never holds every row.
 async fn store_rows(db: &Db) {
     let demo = demo_org(CONNECTION, last_day(), DEMO_DAYS);
     let usage = stored_usage(&demo, now());
+    let copies = ROWS.div_ceil(usage.len());
+    let renamed = |id: &str, copy: usize| format!("{id}{copy:03}");
     let mut projects: Vec<Project> = Vec::new();
     let mut keys: Vec<ApiKey> = Vec::new();
-    let mut stored = 0;
-    for copy in 0.. {
-        let renamed = |id: &str| format!("{id}{copy:03}");
+    for copy in 0..copies {
         projects.extend(demo.projects.iter().map(|project| Project {
-            id: renamed(&project.id),
+            id: renamed(&project.id, copy),
             name: format!("{} {copy}", project.name),
             ..project.clone()
         }));
         keys.extend(demo.keys.iter().map(|key| ApiKey {
-            id: renamed(&key.id),
-            project_id: renamed(&key.project_id),
+            id: renamed(&key.id, copy),
+            project_id: renamed(&key.project_id, copy),
             name: format!("{} {copy}", key.name),
             ..key.clone()
         }));
-        let rows: Vec<UsageRecord> = usage
-            .iter()
-            .take(ROWS - stored)
-            .map(|row| UsageRecord {
-                project_id: row.project_id.as_deref().map(renamed),
-                api_key_id: row.api_key_id.as_deref().map(renamed),
-                ..row.clone()
-            })
-            .collect();
-        db.replace_buckets(&[], &rows).await.expect("rows stored");
-        stored += rows.len();
-        if stored == ROWS {
-            break;
+    }
+    // Usage is stored a bucket to a record, and every copy shares the
+    // demo's buckets: each write holds whole buckets, with the rows of
+    // every copy, and only a slice of the whole is in memory at once.
+    // The last copy is cut short so that exactly `ROWS` are stored.
+    let mut by_bucket: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (at, row) in usage.iter().enumerate() {
+        by_bucket.entry(row.bucket_key()).or_default().push(at);
+    }
+    let mut stored = 0;
+    let mut rows: Vec<UsageRecord> = Vec::new();
+    let buckets: Vec<&Vec<usize>> = by_bucket.values().collect();
+    for (n, at) in buckets.iter().enumerate() {
+        for copy in 0..copies {
+            for &i in at.iter() {
+                if copy * usage.len() + i >= ROWS {
+                    continue;
+                }
+                let row = &usage[i];
+                rows.push(UsageRecord {
+                    project_id: row
+                        .project_id
+                        .as_deref()
+                        .map(|id| renamed(id, copy)),
+                    api_key_id: row
+                        .api_key_id
+                        .as_deref()
+                        .map(|id| renamed(id, copy)),
+                    ..row.clone()
+                });
+            }
+        }
+        if rows.len() >= 50_000 || n + 1 == buckets.len() {
+            db.replace_buckets(&[], &rows).await.expect("rows stored");
+            stored += rows.len();
+            rows.clear();
         }
     }
+    assert_eq!(stored, ROWS);
     db.save_directory(CONNECTION, &projects, &keys, now())
         .await
         .expect("projects and keys stored");

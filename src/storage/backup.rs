@@ -1,16 +1,18 @@
 //! Reading every store into a backup, and restoring one in a single
 //! transaction, so a restore that fails part way changes nothing.
 
+use futures::future::try_join_all;
 use rexie::TransactionMode;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
 
+use super::buckets::{bucket_values, by_bucket, rows_of_buckets};
 use super::prices::entry_key;
 use super::repo::{from_js, to_js, Stored};
 use super::schema::{
     ALERTS, API_KEYS, BUDGETS, CONNECTIONS, COSTS, PEOPLE, PRICES, PROJECTS,
-    SETTINGS, SYNC_STATE, USAGE, WATCHES,
+    SETTINGS, SYNC_STATE, USAGE_BUCKETS, WATCHES,
 };
 use super::{Db, StorageError};
 use crate::domain::backup::{Backup, RestoreMode, Setting};
@@ -22,7 +24,7 @@ const ALL: [&str; 12] = [
     CONNECTIONS,
     PROJECTS,
     API_KEYS,
-    USAGE,
+    USAGE_BUCKETS,
     COSTS,
     PEOPLE,
     SYNC_STATE,
@@ -85,7 +87,7 @@ impl Db {
             connections,
             projects: unwrap_all(all(PROJECTS).await?)?,
             keys: unwrap_all(all(API_KEYS).await?)?,
-            usage: unwrap_all(all(USAGE).await?)?,
+            usage: rows_of_buckets(all(USAGE_BUCKETS).await?)?,
             costs: unwrap_all(all(COSTS).await?)?,
             people: unwrap_all(all(PEOPLE).await?)?,
             positions: unwrap_all(all(SYNC_STATE).await?)?,
@@ -143,9 +145,24 @@ impl Db {
             let key = scoped_id(&k.connection_id, &k.id);
             rows.push((API_KEYS, wrap(key, None, k)?));
         }
-        for u in &backup.usage {
-            let row = wrap(u.natural_key(), Some(u.bucket_key()), u)?;
-            rows.push((USAGE, row));
+        // Usage is stored a bucket to a record: merging, a bucket the
+        // file shares with what is stored keeps the stored rows the file
+        // lacks.
+        let mut usage = Vec::new();
+        if mode == RestoreMode::Merge {
+            let store = store(USAGE_BUCKETS)?;
+            let stored = try_join_all(
+                by_bucket(&backup.usage)
+                    .into_iter()
+                    .map(|(key, _)| store.get(JsValue::from_str(&key))),
+            )
+            .await
+            .map_err(StorageError::write)?;
+            usage = rows_of_buckets(stored.into_iter().flatten().collect())?;
+        }
+        usage.extend(backup.usage.iter().cloned());
+        for bucket in bucket_values(&usage)? {
+            rows.push((USAGE_BUCKETS, bucket));
         }
         for c in &backup.costs {
             rows.push((COSTS, wrap(c.natural_key(), Some(c.day_key()), c)?));

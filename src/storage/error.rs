@@ -1,7 +1,8 @@
 //! Storage failures, in words the user can act on.
 
-/// A failed IndexedDB operation.
-#[derive(Debug, thiserror::Error)]
+/// A failed IndexedDB operation. `Clone`, so that pages written in one
+/// transaction can each be told how it went.
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum StorageError {
     #[error(
         "The browser's storage could not be opened. Private windows and \

@@ -2,9 +2,11 @@
 //! load keymeter's records. The database is opened once and shared.
 
 mod backup;
+mod buckets;
 mod budgets;
 mod error;
 mod imported;
+mod pages;
 mod prices;
 mod records;
 mod repo;
@@ -13,6 +15,7 @@ pub mod schema;
 use std::rc::Rc;
 
 pub use error::StorageError;
+pub use pages::Page;
 pub use repo::{OrgData, SyncPosition};
 
 /// The name of keymeter's database in the page's origin.
@@ -25,10 +28,12 @@ pub struct Db(Rc<rexie::Rexie>);
 impl Db {
     /// Opens (or creates, or upgrades) the database called `name`.
     pub async fn open(name: &str) -> Result<Db, StorageError> {
-        schema::open(name)
+        let db = schema::open(name)
             .await
             .map(|rexie| Db(Rc::new(rexie)))
-            .map_err(|e| StorageError::Open(format!("{e:?}")))
+            .map_err(|e| StorageError::Open(format!("{e:?}")))?;
+        db.move_rows_to_buckets().await?;
+        Ok(db)
     }
 
     /// Closes the database once no other handle holds it, so that it can

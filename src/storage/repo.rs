@@ -11,9 +11,10 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
+use super::buckets::{bucket_values, rows_of_buckets};
 use super::schema::{
     ALERTS, API_KEYS, BUDGETS, BY_CONNECTION, CONNECTIONS, COSTS, PEOPLE,
-    PROJECTS, SETTINGS, SYNC_STATE, USAGE, WATCHES,
+    PROJECTS, SETTINGS, SYNC_STATE, USAGE_BUCKETS, WATCHES,
 };
 use super::{Db, StorageError};
 use crate::domain::connection::Connection;
@@ -126,7 +127,7 @@ fn decode_all<T: DeserializeOwned>(
 }
 
 /// A stored row keyed by its natural key and grouped under `bucket`.
-fn row<T: Serialize>(
+pub(super) fn row<T: Serialize>(
     key: String,
     bucket: String,
     record: &T,
@@ -395,7 +396,7 @@ impl Db {
             CONNECTIONS,
             PROJECTS,
             API_KEYS,
-            USAGE,
+            USAGE_BUCKETS,
             COSTS,
             PEOPLE,
             SYNC_STATE,
@@ -409,7 +410,7 @@ impl Db {
             .map_err(StorageError::write)?;
         // Usage and costs, keyed by connection first, go in one range
         // delete each, however many rows they hold.
-        for name in [USAGE, COSTS] {
+        for name in [USAGE_BUCKETS, COSTS] {
             let store = tx.store(name).map_err(StorageError::write)?;
             let range =
                 connection_range(connection_id).map_err(StorageError::write)?;
@@ -441,9 +442,10 @@ impl Db {
         Ok(())
     }
 
-    /// Replaces every stored row of the buckets `bucket_keys` with
-    /// `records`, in one transaction: a re-fetched bucket never adds to
-    /// what was stored, and a failure leaves the old rows untouched.
+    /// Replaces every stored row of the buckets `bucket_keys`, and of
+    /// every bucket `records` fall in, with `records`, in one
+    /// transaction: a re-fetched bucket never adds to what was stored,
+    /// and a failure leaves the old rows untouched.
     pub async fn replace_buckets(
         &self,
         bucket_keys: &[String],
@@ -452,20 +454,20 @@ impl Db {
         self.store_usage_page(bucket_keys, records, None).await
     }
 
-    /// Stores one fetched page of usage and, in the same transaction, the
-    /// stream position it completes: a sync stopped at any moment leaves
-    /// the rows and the position agreeing.
+    /// Stores one page of usage as [`Db::replace_buckets`] does and, in
+    /// the same transaction, the stream position it completes: a sync
+    /// stopped at any moment leaves the rows and the position agreeing.
     pub async fn store_usage_page(
         &self,
         bucket_keys: &[String],
         records: &[UsageRecord],
         position: Option<&SyncPosition>,
     ) -> Result<(), StorageError> {
-        let rows = records
-            .iter()
-            .map(|r| row(r.natural_key(), r.bucket_key(), r))
-            .collect::<Result<Vec<_>, _>>()?;
-        self.replace_page(USAGE, bucket_keys, rows, position).await
+        // Each bucket is one record under its own key.
+        let deletes = bucket_keys.iter().map(|key| Ok(JsValue::from_str(key)));
+        let rows = bucket_values(records)?;
+        self.replace_page(USAGE_BUCKETS, deletes, rows, position)
+            .await
     }
 
     /// Stores one fetched page of billed costs with its stream position.
@@ -479,13 +481,28 @@ impl Db {
             .iter()
             .map(|r| row(r.natural_key(), r.day_key(), r))
             .collect::<Result<Vec<_>, _>>()?;
-        self.replace_page(COSTS, day_keys, rows, position).await
+        // A day's rows share its key as a prefix: one range delete each
+        // clears exactly them, however many there were.
+        let deletes = day_keys.iter().map(|day| {
+            let (low, high) = bucket_rows(day);
+            KeyRange::bound(
+                &JsValue::from_str(&low),
+                &JsValue::from_str(&high),
+                None,
+                None,
+            )
+            .map(JsValue::from)
+            .map_err(StorageError::write)
+        });
+        self.replace_page(COSTS, deletes, rows, position).await
     }
 
+    /// Deletes what `deletes` name (keys or key ranges), then puts
+    /// `rows` and the position, in one transaction.
     async fn replace_page(
         &self,
         store_name: &str,
-        bucket_keys: &[String],
+        deletes: impl Iterator<Item = Result<JsValue, StorageError>>,
         rows: Vec<JsValue>,
         position: Option<&SyncPosition>,
     ) -> Result<(), StorageError> {
@@ -494,23 +511,10 @@ impl Db {
             .transaction(&[store_name, SYNC_STATE], TransactionMode::ReadWrite)
             .map_err(StorageError::write)?;
         let store = tx.store(store_name).map_err(StorageError::write)?;
-        // One range delete per bucket: a bucket's rows share its key as
-        // a prefix, so this clears exactly them, however many there were.
         // The deletes are all sent before any is awaited, and the rows
         // are only put once every delete is done.
-        let deletes = bucket_keys
-            .iter()
-            .map(|bucket| {
-                let (low, high) = bucket_rows(bucket);
-                let range = KeyRange::bound(
-                    &JsValue::from_str(&low),
-                    &JsValue::from_str(&high),
-                    None,
-                    None,
-                )
-                .map_err(StorageError::write)?;
-                Ok(store.delete(JsValue::from(range)))
-            })
+        let deletes = deletes
+            .map(|key| Ok(store.delete(key?)))
             .collect::<Result<Vec<_>, StorageError>>()?;
         try_join_all(deletes).await.map_err(StorageError::write)?;
         let rows = store.put_all(rows.into_iter().map(|row| (row, None)));
@@ -660,7 +664,7 @@ impl Db {
         let tx = self
             .rexie()
             .transaction(
-                &[PROJECTS, API_KEYS, USAGE, COSTS, PEOPLE],
+                &[PROJECTS, API_KEYS, USAGE_BUCKETS, COSTS, PEOPLE],
                 TransactionMode::ReadOnly,
             )
             .map_err(StorageError::read)?;
@@ -671,14 +675,14 @@ impl Db {
         let (projects, keys, usage, costs, people) = futures::try_join!(
             of_connection(&tx, PROJECTS, connection_id),
             of_connection(&tx, API_KEYS, connection_id),
-            in_connection_range(&tx, USAGE, connection_id),
+            in_connection_range(&tx, USAGE_BUCKETS, connection_id),
             in_connection_range(&tx, COSTS, connection_id),
             of_connection(&tx, PEOPLE, connection_id)
         )?;
         Ok(OrgData {
             projects: records(projects)?,
             keys: records(keys)?,
-            usage: records(usage)?,
+            usage: rows_of_buckets(usage)?,
             costs: records(costs)?,
             people: records(people)?,
         })

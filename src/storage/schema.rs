@@ -11,16 +11,25 @@
 //! Version 6: usage and costs lose their `by_connection` index too: their
 //! keys start with the connection, so a key range reads or deletes an
 //! organization's rows, and every row written updates one index fewer.
+//! Version 7: usage is kept in `usage_buckets`, one record per bucket
+//! holding all its rows, keyed by the bucket key. A bucket is fetched,
+//! replaced and read whole, and IndexedDB pays per record far more than
+//! per byte: a year's back-fill writes a few thousand records, not tens
+//! of thousands. The rows of the old `usage` store move there when a
+//! database is first opened at this version (see `storage::buckets`).
 
 use rexie::{Index, ObjectStore, Rexie};
 
 /// The current schema version.
-pub const VERSION: u32 = 6;
+pub const VERSION: u32 = 7;
 
 pub const CONNECTIONS: &str = "connections";
 pub const PROJECTS: &str = "projects";
 pub const API_KEYS: &str = "api_keys";
+/// Usage as one row per record, up to version 6; emptied into
+/// `USAGE_BUCKETS` on opening.
 pub const USAGE: &str = "usage";
+pub const USAGE_BUCKETS: &str = "usage_buckets";
 pub const SETTINGS: &str = "settings";
 pub const COSTS: &str = "costs";
 pub const PEOPLE: &str = "people";
@@ -50,6 +59,7 @@ pub async fn open(name: &str) -> rexie::Result<Rexie> {
                 .add_index(by_connection()),
         )
         .add_object_store(ObjectStore::new(USAGE).key_path("key"))
+        .add_object_store(ObjectStore::new(USAGE_BUCKETS).key_path("key"))
         .add_object_store(ObjectStore::new(SETTINGS).key_path("name"))
         .add_object_store(ObjectStore::new(COSTS).key_path("key"))
         .add_object_store(

@@ -8,6 +8,7 @@ mod directory;
 mod limiter;
 mod progress;
 mod stream;
+mod writer;
 
 use std::rc::Rc;
 
@@ -118,9 +119,10 @@ pub async fn run(
     // Usage does not wait for the listings: both share the limiter.
     let by_key = Rc::new(std::cell::Cell::new(connection.costs_by_key));
     let landed = Rc::new(std::cell::RefCell::new(Landed::default()));
+    let writer = writer::Writer::new(db);
     let streams = join_all(fetches.iter().map(|fetch| {
         let context = stream::Context {
-            db,
+            writer: &writer,
             client,
             connection_id: &connection.id,
             limiter: &limiter,

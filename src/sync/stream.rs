@@ -10,6 +10,7 @@ use futures::future::OptionFuture;
 
 use super::limiter::Limiter;
 use super::progress::Tracker;
+use super::writer::Writer;
 use super::SyncError;
 use crate::api::client::{sleep, Client};
 use crate::api::paging::Cursor;
@@ -17,11 +18,11 @@ use crate::api::ApiError;
 use crate::domain::cost::{cost_day_key, CostRecord};
 use crate::domain::sync_plan::{Backoff, Fetch, Stream};
 use crate::domain::usage::{bucket_key, BucketWidth, UsageKind, UsageRecord};
-use crate::storage::{Db, SyncPosition};
+use crate::storage::{Page, SyncPosition};
 
 /// What one stream's fetch needs.
 pub struct Context<'a> {
-    pub db: &'a Db,
+    pub writer: &'a Writer,
     pub client: &'a Client,
     pub connection_id: &'a str,
     pub limiter: &'a Limiter,
@@ -161,9 +162,11 @@ async fn usage(
             .map(|start| bucket_key(cx.connection_id, kind, width, *start))
             .collect();
         let position = position(cx, fetch.stream, &starts, size);
-        let stored =
-            cx.db
-                .store_usage_page(&buckets, &records, position.as_ref());
+        let span = span(&buckets);
+        let stored = async {
+            let page = Page::usage(span, &records, position.as_ref())?;
+            cx.writer.write(page).await
+        };
         // The next page is on its way while this one is stored; it is
         // only stored itself once this one is.
         let next = (!cursor.is_done())
@@ -220,9 +223,8 @@ async fn costs(
             .map(|start| cost_day_key(cx.connection_id, *start))
             .collect();
         let position = position(cx, fetch.stream, &starts, 86_400);
-        cx.db
-            .store_cost_page(&days, &records, position.as_ref())
-            .await?;
+        let page = Page::costs(span(&days), &records, position.as_ref())?;
+        cx.writer.write(page).await?;
         pages += 1;
         let mut landed = cx.landed.borrow_mut();
         landed.days.extend(days);
@@ -231,6 +233,14 @@ async fn costs(
         cx.tracker.page_done();
     }
     Ok(pages)
+}
+
+/// The first and last of a page's bucket (or day) keys, which differ
+/// only in their ten-digit start times, so text order is time order.
+fn span(keys: &[String]) -> Option<(&str, &str)> {
+    let first = keys.iter().min()?;
+    let last = keys.iter().max()?;
+    Some((first, last))
 }
 
 /// The position a page completes: the end of its newest bucket.

@@ -43,7 +43,7 @@ const STORES: [&str; 8] = [
     "settings",
     "projects",
     "api_keys",
-    "usage",
+    "usage_buckets",
     "costs",
     "people",
 ];
@@ -190,6 +190,10 @@ async fn plain_get_all(browser: &Browser, read: Read) -> (f64, Value) {
               : store.getAll();
             request.onsuccess = () => {
               counts[name] = request.result.length;
+              if (name === 'usage_buckets') {
+                counts.usage_rows = request.result
+                  .reduce((rows, bucket) => rows + bucket.rows.length, 0);
+              }
             };
           }
           tx.oncomplete = () => {
@@ -244,10 +248,11 @@ async fn main() {
     let (_, counts) = plain_get_all(&browser, Read::Store).await;
     let count = |store: &str| counts[store].as_u64().unwrap_or(0);
     println!(
-        "start with {} API keys, {} usage rows, {} cost rows stored \
-         (synced in {:.1} s):",
+        "start with {} API keys, {} usage rows in {} buckets, {} cost rows \
+         stored (synced in {:.1} s):",
         count("api_keys"),
-        count("usage"),
+        count("usage_rows"),
+        count("usage_buckets"),
         count("costs"),
         took.as_secs_f64()
     );

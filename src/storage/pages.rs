@@ -1,0 +1,146 @@
+//! Storing a sync's pages. A page answers for every bucket (or day) from
+//! its first to its last, so it replaces whatever was stored for that
+//! span with one range delete, then puts its buckets (or cost rows) and
+//! the stream position it completes. Several pages go in one transaction when they
+//! are ready together: IndexedDB runs writes to a store one after
+//! another, and each transaction costs more than hundreds of rows do.
+
+use futures::future::{try_join_all, LocalBoxFuture};
+use futures::FutureExt;
+use rexie::{KeyRange, TransactionMode};
+use wasm_bindgen::JsValue;
+
+use super::buckets::bucket_values;
+use super::repo::{row, to_js, Stored};
+use super::schema::{COSTS, SYNC_STATE, USAGE_BUCKETS};
+use super::{Db, StorageError, SyncPosition};
+use crate::domain::cost::CostRecord;
+use crate::domain::keys::scoped_id;
+use crate::domain::usage::{bucket_rows, UsageRecord};
+
+/// One fetched page, ready to store: its rows and position already made
+/// into the objects IndexedDB keeps, so a record that cannot be written
+/// fails its own page before any transaction begins.
+pub struct Page {
+    store: &'static str,
+    /// The first and last stored key the page's span covers, both
+    /// included; `None` for a page with no buckets, which replaces
+    /// nothing.
+    span: Option<(String, String)>,
+    rows: Vec<JsValue>,
+    position: Option<JsValue>,
+}
+
+impl Page {
+    /// A page of usage whose buckets run from `first` to `last` (bucket
+    /// keys of one stream, see `domain::usage::bucket_key`); `records`
+    /// are stored one record per bucket (see `storage::buckets`).
+    ///
+    /// Bucket keys of one stream differ only in their start time, which
+    /// has ten digits from 2001 to 2286, so the keys between two of them
+    /// are exactly the buckets between them in time: among them any
+    /// bucket once stored under a start that no longer begins one, as
+    /// when an earlier window began between hours.
+    pub fn usage(
+        span: Option<(&str, &str)>,
+        records: &[UsageRecord],
+        position: Option<&SyncPosition>,
+    ) -> Result<Page, StorageError> {
+        // Buckets are stored under their own keys.
+        let span =
+            span.map(|(first, last)| (first.to_owned(), last.to_owned()));
+        Page::new(USAGE_BUCKETS, span, bucket_values(records)?, position)
+    }
+
+    /// A page of billed costs whose days run from `first` to `last` (day
+    /// keys, see `domain::cost::cost_day_key`), as for usage.
+    pub fn costs(
+        span: Option<(&str, &str)>,
+        records: &[CostRecord],
+        position: Option<&SyncPosition>,
+    ) -> Result<Page, StorageError> {
+        let rows = records
+            .iter()
+            .map(|r| row(r.natural_key(), r.day_key(), r))
+            .collect::<Result<_, _>>()?;
+        // A day's rows are stored under keys that start with the day's.
+        let span = span
+            .map(|(first, last)| (bucket_rows(first).0, bucket_rows(last).1));
+        Page::new(COSTS, span, rows, position)
+    }
+
+    fn new(
+        store: &'static str,
+        span: Option<(String, String)>,
+        rows: Vec<JsValue>,
+        position: Option<&SyncPosition>,
+    ) -> Result<Page, StorageError> {
+        let position = position
+            .map(|position| {
+                to_js(&Stored {
+                    key: scoped_id(&position.connection_id, &position.stream),
+                    bucket: None,
+                    record: position,
+                })
+            })
+            .transpose()?;
+        Ok(Page {
+            store,
+            span,
+            rows,
+            position,
+        })
+    }
+}
+
+impl Db {
+    /// Stores `pages` in one transaction: each replaces its span and
+    /// records its position, and a failure stores none of them.
+    pub async fn store_pages(
+        &self,
+        pages: &[Page],
+    ) -> Result<(), StorageError> {
+        let tx = self
+            .rexie()
+            .transaction(
+                &[USAGE_BUCKETS, COSTS, SYNC_STATE],
+                TransactionMode::ReadWrite,
+            )
+            .map_err(StorageError::write)?;
+        let usage = tx.store(USAGE_BUCKETS).map_err(StorageError::write)?;
+        let costs = tx.store(COSTS).map_err(StorageError::write)?;
+        let positions = tx.store(SYNC_STATE).map_err(StorageError::write)?;
+        // Each request is made when its future is first polled, and the
+        // futures are polled in order: a page's delete comes before its
+        // puts, and one page's writes before the next's.
+        let mut requests: Vec<LocalBoxFuture<'_, rexie::Result<()>>> =
+            Vec::new();
+        for page in pages {
+            let store = if page.store == USAGE_BUCKETS {
+                &usage
+            } else {
+                &costs
+            };
+            if let Some((low, high)) = &page.span {
+                let range = KeyRange::bound(
+                    &JsValue::from_str(low),
+                    &JsValue::from_str(high),
+                    None,
+                    None,
+                )
+                .map_err(StorageError::write)?;
+                requests.push(Box::pin(store.delete(JsValue::from(range))));
+            }
+            let rows = page.rows.iter().map(|row| (row.clone(), None));
+            requests.push(Box::pin(store.put_all(rows)));
+            if let Some(position) = &page.position {
+                requests.push(Box::pin(
+                    positions.put(position, None).map(|r| r.map(drop)),
+                ));
+            }
+        }
+        try_join_all(requests).await.map_err(StorageError::write)?;
+        tx.done().await.map_err(StorageError::write)?;
+        Ok(())
+    }
+}
