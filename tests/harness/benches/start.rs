@@ -192,7 +192,7 @@ async fn plain_get_all(browser: &Browser, read: Read) -> (f64, Value) {
               counts[name] = request.result.length;
               if (name === 'usage_buckets') {
                 counts.usage_rows = request.result
-                  .reduce((rows, bucket) => rows + bucket.rows.length, 0);
+                  .reduce((rows, bucket) => rows + bucket.count, 0);
               }
             };
           }

@@ -33,6 +33,7 @@ fn config(days: u32) -> MockConfig {
         missing_kinds: Vec::new(),
         costs_by_key: false,
         extra_keys: 0,
+        https: false,
     }
 }
 

@@ -28,7 +28,26 @@ pub const ACCEPT_MOCK_CERTIFICATE: &str = "--ignore-certificate-errors";
 pub struct Browser {
     pub client: Client,
     driver: Child,
+    /// Declared after the driver, so dropped after it.
+    _group: ProcessGroup,
     profile: TempDir,
+}
+
+/// ChromeDriver's process group, which the browser it starts joins. It is
+/// killed whole when the session ends, however it ends: a browser left
+/// behind by a driver killed mid-shutdown would go on using the CPU that
+/// later tests and benchmarks measure with.
+struct ProcessGroup(Option<u32>);
+
+impl Drop for ProcessGroup {
+    fn drop(&mut self) {
+        if let Some(group) = self.0 {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", "--", &format!("-{group}")])
+                .stderr(Stdio::null())
+                .status();
+        }
+    }
 }
 
 /// A fresh profile directory, removed when the session ends.
@@ -65,6 +84,7 @@ impl Browser {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .kill_on_drop(true)
+            .process_group(0)
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {chromedriver}: {e}"));
 
@@ -121,6 +141,7 @@ impl Browser {
         };
         Browser {
             client,
+            _group: ProcessGroup(driver.id()),
             driver,
             profile: TempDir(profile),
         }
