@@ -31,6 +31,9 @@ pub struct Totals {
     pub cost: Usd,
     /// Tokens whose model has no price; left out of `cost`.
     pub unpriced_tokens: u64,
+    /// Whether any usage has no price, tokens or not (tool calls and
+    /// storage are priced per call or per byte): `cost` falls short.
+    pub understated: bool,
     /// The pace of the last 24 hours, whatever the range, when the
     /// table was made for a moment (`overview_page`).
     pub burn: Option<Burn>,
@@ -41,7 +44,10 @@ impl Totals {
         self.counts.add(&row.record().counts);
         match row.cost() {
             Some(cost) => self.cost += cost,
-            None => self.unpriced_tokens += row.tokens(),
+            None => {
+                self.unpriced_tokens += row.tokens();
+                self.understated = true;
+            }
         }
     }
 
@@ -49,12 +55,13 @@ impl Totals {
         self.counts.add(&other.counts);
         self.cost += other.cost;
         self.unpriced_tokens += other.unpriced_tokens;
+        self.understated |= other.understated;
     }
 
-    /// True when every token of this line is unpriced, so its cost is
+    /// True when none of this line's usage has a price, so its cost is
     /// unknown rather than zero.
     pub fn wholly_unpriced(&self) -> bool {
-        self.unpriced_tokens > 0 && self.cost == Usd::ZERO
+        self.understated && self.cost == Usd::ZERO
     }
 }
 
@@ -513,6 +520,33 @@ mod tests {
     }
 
     #[test]
+    fn usage_without_tokens_or_price_marks_its_line_unpriced() {
+        let last = Date::new(2026, 3, 31);
+        let org = demo_org("c", last, 10);
+        let now = last.to_unix() + 20 * 3600;
+        let usage: Vec<UsageRecord> = stored_usage(&org, now)
+            .into_iter()
+            .filter(|r| {
+                r.kind == crate::domain::usage::UsageKind::WebSearchCalls
+            })
+            .collect();
+        assert!(!usage.is_empty(), "the demo searches the web");
+        let inputs = Inputs {
+            records: &usage,
+            keys: &org.keys,
+            projects: &org.projects,
+            people: &[],
+            prices: built_in_table(),
+        };
+        let zone = Zone::utc();
+        let days = Days::ending(zone.date(now), 7);
+        let total = overview_page(&inputs, &zone, days, now).table.total;
+        assert_eq!(total.unpriced_tokens, 0);
+        assert!(total.understated);
+        assert!(total.wholly_unpriced(), "no price at all, not $0.00");
+    }
+
+    #[test]
     fn the_page_chart_adds_up_the_tracked_keys_as_the_analytics_do() {
         let last = Date::new(2026, 3, 31);
         let mut org = demo_org("c", last, 40);
@@ -548,7 +582,8 @@ mod tests {
                 match prices.estimate(record) {
                     Some(cost) => sums.cost += cost,
                     None => {
-                        sums.unpriced_tokens += record.counts.total_tokens()
+                        sums.unpriced_tokens += record.counts.total_tokens();
+                        sums.understated = true;
                     }
                 }
             }

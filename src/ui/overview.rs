@@ -235,7 +235,7 @@ fn Counts(totals: Totals) -> impl IntoView {
     let c = totals.counts;
     let cost = if totals.wholly_unpriced() {
         "unpriced".to_owned()
-    } else if totals.unpriced_tokens > 0 {
+    } else if totals.understated {
         format!("{} + unpriced", totals.cost.display())
     } else {
         totals.cost.display()
@@ -268,17 +268,20 @@ fn Counts(totals: Totals) -> impl IntoView {
 #[component]
 fn UnpricedNote(overview: Memo<Overview>) -> impl IntoView {
     let unpriced = move || {
-        let unpriced = overview.with(|o| o.total.unpriced_tokens);
-        (unpriced > 0).then(|| {
-            view! {
-                <p class="note" id="unpriced-note">
-                    {format!(
-                        "{} tokens are from models without a known price; \
-                         estimated costs leave them out.",
-                        group_thousands(&unpriced.to_string())
-                    )}
-                </p>
-            }
+        let (understated, unpriced) =
+            overview.with(|o| (o.total.understated, o.total.unpriced_tokens));
+        let text = match unpriced {
+            0 => "Some usage (tool calls or storage) has no known price; \
+                  estimated costs leave it out."
+                .to_owned(),
+            tokens => format!(
+                "{} tokens are from models without a known price; \
+                 estimated costs leave them out.",
+                group_thousands(&tokens.to_string())
+            ),
+        };
+        understated.then(|| {
+            view! { <p class="note" id="unpriced-note">{text}</p> }
         })
     };
     let untracked = move || {

@@ -16,17 +16,20 @@ pub struct Line {
     pub cached: u64,
     pub output: u64,
     pub cost: Usd,
+    /// Tokens without a price.
     pub unpriced: u64,
+    /// Whether any usage, tokens or not, has no price.
+    pub understated: bool,
 }
 
 impl Line {
     /// The cells as the page shows them, in `data-col` order.
     pub fn shown(&self) -> [String; 5] {
         let n = |v: u64| group_thousands(&v.to_string());
-        let cost = match (self.cost, self.unpriced) {
-            (Usd::ZERO, 1..) => "unpriced".to_owned(),
-            (cost, 1..) => format!("{} + unpriced", cost.display()),
-            (cost, 0) => cost.display(),
+        let cost = match (self.cost, self.understated) {
+            (Usd::ZERO, true) => "unpriced".to_owned(),
+            (cost, true) => format!("{} + unpriced", cost.display()),
+            (cost, false) => cost.display(),
         };
         [
             n(self.requests),
@@ -82,6 +85,7 @@ pub fn expected_where(
                 Some(cost) => line.cost += cost,
                 None => {
                     line.unpriced += row.counts.input + row.counts.output;
+                    line.understated = true;
                 }
             }
         }
