@@ -118,8 +118,8 @@ async fn store_rows(db: &Db) {
             .iter()
             .take(ROWS - stored)
             .map(|row| UsageRecord {
-                project_id: row.project_id.as_deref().map(renamed),
-                api_key_id: row.api_key_id.as_deref().map(renamed),
+                project_id: row.project_id.map(|id| renamed(&id).into()),
+                api_key_id: row.api_key_id.map(|id| renamed(&id).into()),
                 ..row.clone()
             })
             .collect();

@@ -292,8 +292,7 @@ mod tests {
                 continue;
             };
             let r = row.record();
-            let key =
-                r.api_key_id.clone().map(|k| (r.connection_id.clone(), k));
+            let key = r.api_key_id.map(|k| (r.connection_id.into(), k.into()));
             counted.days[day].add(row);
             counted.keys.entry(key).or_default().add(row);
             let user = who.person_of(r).map(str::to_owned);
