@@ -13,7 +13,7 @@ pub mod schema;
 use std::rc::Rc;
 
 pub use error::StorageError;
-pub use repo::{OrgData, SyncPosition};
+pub use repo::{OrgData, SyncPosition, READ_PAGE};
 
 /// The name of keymeter's database in the page's origin.
 pub const DB_NAME: &str = "keymeter";

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use futures::future::try_join_all;
-
+use js_sys::Reflect;
 use rexie::{KeyRange, Transaction, TransactionMode};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -167,19 +167,57 @@ async fn of_connection(
         .map_err(StorageError::read)
 }
 
-/// The stored rows of `store` in `tx` whose keys say they belong to
-/// `connection_id` (see `connection_rows`).
-async fn in_connection_range(
+/// How many rows a read of a connection's usage or costs asks IndexedDB
+/// for at a time: every row of a page exists as a JS object until the
+/// page is decoded, so a page rather than a million of them is the most
+/// the JS heap holds, and a page is still large enough that the reads
+/// cost no more than one read of everything.
+pub const READ_PAGE: u32 = 16_384;
+
+/// The records of `store` in `tx` whose keys say they belong to
+/// `connection_id` (see `connection_rows`), in key order. They are read
+/// a page at a time, each page decoded and let go before the next is
+/// asked for, into a list sized up front from a count: a list grown by
+/// doubling would briefly hold half again as much.
+async fn in_connection_range<T: DeserializeOwned>(
     tx: &Transaction,
     store: &str,
     connection_id: &str,
-) -> Result<Vec<JsValue>, StorageError> {
-    let range = connection_range(connection_id).map_err(StorageError::read)?;
+) -> Result<Vec<T>, StorageError> {
+    let (low, high) = connection_rows(connection_id);
+    let high = JsValue::from_str(&high);
     let store = tx.store(store).map_err(StorageError::read)?;
-    store
-        .get_all(Some(range), None)
+    let whole = KeyRange::bound(&JsValue::from_str(&low), &high, None, None)
+        .map_err(StorageError::read)?;
+    let count = store
+        .count(Some(whole.clone()))
         .await
-        .map_err(StorageError::read)
+        .map_err(StorageError::read)?;
+    let mut records = Vec::with_capacity(count as usize);
+    let mut range = whole;
+    loop {
+        let page = store
+            .get_all(Some(range), Some(READ_PAGE))
+            .await
+            .map_err(StorageError::read)?;
+        let full = page.len() == READ_PAGE as usize;
+        // The next page starts after this one's last key, which the row
+        // carries under `key` (the store's key path).
+        let last = match page.last() {
+            Some(row) => Reflect::get(row, &JsValue::from_str("key"))
+                .map_err(StorageError::read)?,
+            None => break,
+        };
+        for value in page {
+            records.push(from_js::<Loaded<T>>(value)?.record);
+        }
+        if !full {
+            break;
+        }
+        range = KeyRange::bound(&last, &high, Some(true), None)
+            .map_err(StorageError::read)?;
+    }
+    Ok(records)
 }
 
 fn only(value: &str) -> Result<KeyRange, StorageError> {
@@ -678,8 +716,8 @@ impl Db {
         Ok(OrgData {
             projects: records(projects)?,
             keys: records(keys)?,
-            usage: records(usage)?,
-            costs: records(costs)?,
+            usage,
+            costs,
             people: records(people)?,
         })
     }
