@@ -172,7 +172,7 @@ async fn of_connection(
 /// page is decoded, so a page rather than a million of them is the most
 /// the JS heap holds, and a page is still large enough that the reads
 /// cost no more than one read of everything.
-pub const READ_PAGE: u32 = 16_384;
+pub const READ_PAGE: u32 = 4_096;
 
 /// The records of `store` in `tx` whose keys say they belong to
 /// `connection_id` (see `connection_rows`), in key order. They are read
