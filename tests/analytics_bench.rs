@@ -92,7 +92,7 @@ fn stored(now: i64) -> Stored {
     let records = picked
         .iter()
         .map(|&(copy, row)| UsageRecord {
-            api_key_id: row.api_key_id.as_deref().map(|k| renamed(k, copy)),
+            api_key_id: row.api_key_id.map(|k| renamed(&k, copy).into()),
             ..row.clone()
         })
         .collect();

@@ -6,7 +6,7 @@ use keymeter::domain::connection::Connection;
 use keymeter::domain::demo::demo_org;
 use keymeter::domain::keys::ApiKey;
 use keymeter::domain::time::Date;
-use keymeter::domain::usage::UsageRecord;
+use keymeter::domain::usage::{BucketWidth, UsageRecord};
 use keymeter::storage::Db;
 use wasm_bindgen_test::*;
 
@@ -439,6 +439,41 @@ async fn a_sync_page_replaces_every_bucket_of_its_span() {
     // The half-hour bucket inside the span is gone; the one after it
     // stays.
     assert_eq!(starts, [base, base + 2 * 3_600, base + 3 * 3_600]);
+    drop_db(db, &name).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_connection_of_more_rows_than_one_read_loads_whole_in_key_order() {
+    use keymeter::storage::READ_PAGE;
+
+    let name = db_name("pages");
+    let db = open(&name).await;
+    let template = demo_org("c1", day(31), 1).usage[0].clone();
+    // Rows an hour apart, so each has a key of its own. "c" and "c10"
+    // sort right before and after "c1", and "c10" starts with it.
+    let rows = |connection: &str, count: usize| -> Vec<UsageRecord> {
+        (0..count)
+            .map(|hour| UsageRecord {
+                connection_id: connection.into(),
+                width: BucketWidth::Hour,
+                start_time: hour as i64 * 3_600,
+                end_time: (hour as i64 + 1) * 3_600,
+                ..template.clone()
+            })
+            .collect()
+    };
+    let ours = rows("c1", 2 * READ_PAGE as usize + 7);
+    for connection in ["c", "c10"] {
+        db.replace_buckets(&[], &rows(connection, 300))
+            .await
+            .unwrap();
+    }
+    db.replace_buckets(&[], &ours).await.unwrap();
+
+    let stored = db.org_data("c1").await.unwrap();
+    assert_eq!(stored.usage.len(), ours.len());
+    assert!(stored.usage == sorted(ours), "every row, in key order");
+    assert_eq!(db.org_data("c10").await.unwrap().usage.len(), 300);
     drop_db(db, &name).await;
 }
 

@@ -136,12 +136,10 @@ async fn store_rows(db: &Db) {
                 rows.push(UsageRecord {
                     project_id: row
                         .project_id
-                        .as_deref()
-                        .map(|id| renamed(id, copy)),
+                        .map(|id| renamed(&id, copy).into()),
                     api_key_id: row
                         .api_key_id
-                        .as_deref()
-                        .map(|id| renamed(id, copy)),
+                        .map(|id| renamed(&id, copy).into()),
                     ..row.clone()
                 });
             }

@@ -50,7 +50,7 @@ fn usage(
         end_time: DAY0 + DAY,
         project_id: Some("proj_a".into()),
         user_id: None,
-        api_key_id: key.map(str::to_owned),
+        api_key_id: key.map(Into::into),
         model: Some(model.into()),
         batch: Some(false),
         service_tier: None,

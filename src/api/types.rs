@@ -6,6 +6,7 @@ use serde::{Deserialize, Deserializer};
 
 use crate::domain::cost::{parse_usd, CostRecord};
 use crate::domain::keys::{ApiKey, KeyNotes, KeyOwner, OwnerKind, Project};
+use crate::domain::name::Name;
 use crate::domain::people::Person;
 use crate::domain::usage::{BucketWidth, TokenCounts, UsageKind, UsageRecord};
 
@@ -263,7 +264,7 @@ impl UsagePage {
             starts.push(start);
             let end = bucket.end_time.unwrap_or(start);
             records.extend(bucket.results.into_iter().map(|r| UsageRecord {
-                connection_id: connection_id.to_owned(),
+                connection_id: connection_id.into(),
                 kind,
                 width,
                 start_time: start,
@@ -282,14 +283,14 @@ impl UsagePage {
                     sessions: r.num_sessions,
                     calls: r.num_requests,
                 },
-                project_id: r.project_id,
-                user_id: r.user_id,
-                api_key_id: r.api_key_id,
-                model: r.model,
+                project_id: r.project_id.map(Name::from),
+                user_id: r.user_id.map(Name::from),
+                api_key_id: r.api_key_id.map(Name::from),
+                model: r.model.map(Name::from),
                 batch: r.batch,
-                service_tier: r.service_tier,
-                size: r.size,
-                source: r.source,
+                service_tier: r.service_tier.map(Name::from),
+                size: r.size.map(Name::from),
+                source: r.source.map(Name::from),
             }));
         }
         (starts, records)

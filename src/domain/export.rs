@@ -10,6 +10,7 @@ use serde_json::{Map, Number, Value};
 
 use super::csv_export::{safe_text, CsvError};
 use super::money::Usd;
+use super::name::Name;
 use super::price::PriceTable;
 use super::sort;
 use super::time::iso_utc;
@@ -186,7 +187,7 @@ pub fn usage_table(
     let mut rows = rows.to_vec();
     sort::by_cached_key(&mut rows, |r| (r.start_time, r.natural_key()));
     let text =
-        |value: &Option<String>| Cell::from(value.clone().unwrap_or_default());
+        |value: &Option<Name>| Cell::from(value.map_or("", Name::as_str));
     for r in rows {
         let c = &r.counts;
         let batch = match r.batch {

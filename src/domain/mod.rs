@@ -15,6 +15,7 @@ pub mod import;
 pub mod keys;
 pub mod money;
 pub mod monitor;
+pub mod name;
 pub mod overview;
 pub mod people;
 pub mod price;

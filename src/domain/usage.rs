@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::name::Name;
+
 /// Which usage endpoint a record came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -224,27 +226,29 @@ impl TokenCounts {
 }
 
 /// One usage row: a bucket and the grouping values its counts belong to.
+/// Its ids are `Name`s: a stored history repeats the same few thousand
+/// in every one of up to millions of rows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UsageRecord {
     /// The connection (organization) this row was learned from.
-    pub connection_id: String,
+    pub connection_id: Name,
     pub kind: UsageKind,
     pub width: BucketWidth,
     /// Bucket start, unix seconds (UTC).
     pub start_time: i64,
     pub end_time: i64,
-    pub project_id: Option<String>,
-    pub user_id: Option<String>,
+    pub project_id: Option<Name>,
+    pub user_id: Option<Name>,
     /// `None` while grouping by key means usage no key is attributed to.
-    pub api_key_id: Option<String>,
-    pub model: Option<String>,
+    pub api_key_id: Option<Name>,
+    pub model: Option<Name>,
     pub batch: Option<bool>,
-    pub service_tier: Option<String>,
+    pub service_tier: Option<Name>,
     /// Image size and source, for image usage.
     #[serde(default)]
-    pub size: Option<String>,
+    pub size: Option<Name>,
     #[serde(default)]
-    pub source: Option<String>,
+    pub source: Option<Name>,
     pub counts: TokenCounts,
 }
 
@@ -260,19 +264,20 @@ impl UsageRecord {
 
     /// The natural key: the bucket plus every grouping value.
     pub fn natural_key(&self) -> String {
-        let opt = |value: &Option<String>| value.clone().unwrap_or_default();
+        let opt = |value: &Option<Name>| value.map_or("", Name::as_str);
         let batch = match self.batch {
             Some(true) => "1",
             Some(false) => "0",
             None => "",
         };
+        let bucket = self.bucket_key();
         [
-            self.bucket_key(),
+            bucket.as_str(),
             opt(&self.project_id),
             opt(&self.user_id),
             opt(&self.api_key_id),
             opt(&self.model),
-            batch.to_owned(),
+            batch,
             opt(&self.service_tier),
             opt(&self.size),
             opt(&self.source),

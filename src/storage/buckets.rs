@@ -78,6 +78,15 @@ pub(super) fn rows_of_buckets(
     values: Vec<JsValue>,
 ) -> Result<Vec<UsageRecord>, StorageError> {
     let mut rows = Vec::new();
+    add_bucket_rows(values, &mut rows)?;
+    Ok(rows)
+}
+
+/// Adds the rows of stored buckets to `rows`, bucket after bucket.
+pub(super) fn add_bucket_rows(
+    values: Vec<JsValue>,
+    rows: &mut Vec<UsageRecord>,
+) -> Result<(), StorageError> {
     for value in values {
         let text = Reflect::get(&value, &ROWS.into())
             .ok()
@@ -89,7 +98,7 @@ pub(super) fn rows_of_buckets(
             .map_err(|e| StorageError::Decode(e.to_string()))?;
         rows.extend(bucket);
     }
-    Ok(rows)
+    Ok(())
 }
 
 impl Db {

@@ -16,7 +16,7 @@ use std::rc::Rc;
 
 pub use error::StorageError;
 pub use pages::Page;
-pub use repo::{OrgData, SyncPosition};
+pub use repo::{OrgData, SyncPosition, READ_PAGE};
 
 /// The name of keymeter's database in the page's origin.
 pub const DB_NAME: &str = "keymeter";

@@ -5,13 +5,13 @@
 use std::collections::HashMap;
 
 use futures::future::try_join_all;
-
+use js_sys::Reflect;
 use rexie::{KeyRange, Transaction, TransactionMode};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
-use super::buckets::{bucket_values, rows_of_buckets};
+use super::buckets::{add_bucket_rows, bucket_values};
 use super::schema::{
     ALERTS, API_KEYS, BUDGETS, BY_CONNECTION, CONNECTIONS, COSTS, PEOPLE,
     PROJECTS, SETTINGS, SYNC_STATE, USAGE_BUCKETS, WATCHES,
@@ -168,19 +168,71 @@ async fn of_connection(
         .map_err(StorageError::read)
 }
 
-/// The stored rows of `store` in `tx` whose keys say they belong to
-/// `connection_id` (see `connection_rows`).
-async fn in_connection_range(
+/// How many records a read of a connection's usage buckets or cost rows
+/// asks IndexedDB for at a time: every record of a page exists in the JS
+/// heap until the page is decoded, so a page rather than all of them is
+/// the most the heap holds, with what the collector has yet to free.
+pub const READ_PAGE: u32 = 4_096;
+
+/// The stored records of `store` in `tx` whose keys say they belong to
+/// `connection_id` (see `connection_rows`), in key order, each page
+/// handed to `decode` (which adds what it holds to the list) and let go
+/// before the next is asked for. When each record holds one item
+/// (`one_each`), the list is sized up front from a count: a list grown
+/// by doubling would briefly hold half again as much.
+async fn in_connection_range<T>(
     tx: &Transaction,
     store: &str,
     connection_id: &str,
-) -> Result<Vec<JsValue>, StorageError> {
-    let range = connection_range(connection_id).map_err(StorageError::read)?;
+    one_each: bool,
+    mut decode: impl FnMut(Vec<JsValue>, &mut Vec<T>) -> Result<(), StorageError>,
+) -> Result<Vec<T>, StorageError> {
+    let (low, high) = connection_rows(connection_id);
+    let high = JsValue::from_str(&high);
     let store = tx.store(store).map_err(StorageError::read)?;
-    store
-        .get_all(Some(range), None)
-        .await
-        .map_err(StorageError::read)
+    let whole = KeyRange::bound(&JsValue::from_str(&low), &high, None, None)
+        .map_err(StorageError::read)?;
+    let mut records = Vec::new();
+    if one_each {
+        let count = store
+            .count(Some(whole.clone()))
+            .await
+            .map_err(StorageError::read)?;
+        records.reserve_exact(count as usize);
+    }
+    let mut range = whole;
+    loop {
+        let page = store
+            .get_all(Some(range), Some(READ_PAGE))
+            .await
+            .map_err(StorageError::read)?;
+        let full = page.len() == READ_PAGE as usize;
+        // The next page starts after this one's last key, which every
+        // record carries under `key` (the store's key path).
+        let last = match page.last() {
+            Some(row) => Reflect::get(row, &JsValue::from_str("key"))
+                .map_err(StorageError::read)?,
+            None => break,
+        };
+        decode(page, &mut records)?;
+        if !full {
+            break;
+        }
+        range = KeyRange::bound(&last, &high, Some(true), None)
+            .map_err(StorageError::read)?;
+    }
+    Ok(records)
+}
+
+/// Adds the records of stored rows (see `Loaded`) to `into`.
+fn add_records<T: DeserializeOwned>(
+    page: Vec<JsValue>,
+    into: &mut Vec<T>,
+) -> Result<(), StorageError> {
+    for value in page {
+        into.push(from_js::<Loaded<T>>(value)?.record);
+    }
+    Ok(())
 }
 
 fn only(value: &str) -> Result<KeyRange, StorageError> {
@@ -675,15 +727,21 @@ impl Db {
         let (projects, keys, usage, costs, people) = futures::try_join!(
             of_connection(&tx, PROJECTS, connection_id),
             of_connection(&tx, API_KEYS, connection_id),
-            in_connection_range(&tx, USAGE_BUCKETS, connection_id),
-            in_connection_range(&tx, COSTS, connection_id),
+            in_connection_range(
+                &tx,
+                USAGE_BUCKETS,
+                connection_id,
+                false,
+                add_bucket_rows
+            ),
+            in_connection_range(&tx, COSTS, connection_id, true, add_records),
             of_connection(&tx, PEOPLE, connection_id)
         )?;
         Ok(OrgData {
             projects: records(projects)?,
             keys: records(keys)?,
-            usage: rows_of_buckets(usage)?,
-            costs: records(costs)?,
+            usage,
+            costs,
             people: records(people)?,
         })
     }

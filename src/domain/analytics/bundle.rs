@@ -10,7 +10,7 @@ use super::grid::{DayGrid, Days};
 use super::ledger::Ledger;
 use super::models::{models_of, ModelRow};
 use super::pattern::{covered_days, HourTally, Pattern};
-use super::rows::{price_rows, Row};
+use super::rows::{price_rows, priced, Row};
 use super::source::{buckets, coverages, Source};
 use super::stacked::{stacked_of, Stack};
 use super::tally::Tally;
@@ -22,7 +22,7 @@ use crate::domain::money::Usd;
 use crate::domain::people::Person;
 use crate::domain::price::PriceTable;
 use crate::domain::time::Date;
-use crate::domain::usage::UsageRecord;
+use crate::domain::usage::{BucketWidth, UsageRecord};
 use crate::domain::zone::Zone;
 
 /// What the analytics are made from, as loaded from storage.
@@ -100,8 +100,137 @@ pub fn analytics(
     now: i64,
     options: &Options,
 ) -> Analytics {
-    let rows = scoped_rows(inputs, filter);
-    analytics_of(&rows, inputs, filter, zone, days, now, options)
+    let view = View {
+        inputs,
+        filter,
+        zone,
+        days,
+        now,
+        options,
+    };
+    let directory = Directory::new(inputs.keys, inputs.projects, inputs.people);
+    // Everything is in scope then, and the rows need no picking.
+    if filter.is_empty() && directory.tracks_all() {
+        return view.of_records(inputs.records);
+    }
+    let records: Vec<&UsageRecord> = inputs
+        .records
+        .iter()
+        .filter(|record| in_scope(record, filter, &directory))
+        .collect();
+    view.of_records(records.iter().copied())
+}
+
+/// The arguments of `analytics`, for the passes that make it.
+#[derive(Clone, Copy)]
+struct View<'i, 'a> {
+    inputs: &'i Inputs<'a>,
+    filter: &'i Filter,
+    zone: &'i Zone,
+    days: Days,
+    now: i64,
+    options: &'i Options,
+}
+
+impl<'a> View<'_, 'a> {
+    /// The analytics of the scope's `records`, priced as they are added
+    /// up: a list of a million priced rows would take a third as much
+    /// memory again as the records, only to be read once.
+    fn of_records<I>(&self, records: I) -> Analytics
+    where
+        I: IntoIterator<Item = &'a UsageRecord> + Clone,
+    {
+        let starts = records.clone().into_iter();
+        let buckets = starts.map(|record| (record.width, record.start_time));
+        self.of(buckets, priced(self.inputs.prices, records))
+    }
+
+    /// The analytics of `rows`, the scope's rows priced in their order;
+    /// `buckets` are their widths and starts, in the same order.
+    fn of(
+        &self,
+        buckets: impl IntoIterator<Item = (BucketWidth, i64)>,
+        rows: impl IntoIterator<Item = Row<'a>>,
+    ) -> Analytics {
+        let View {
+            inputs,
+            filter,
+            zone,
+            days,
+            now,
+            options,
+        } = *self;
+        let directory =
+            Directory::new(inputs.keys, inputs.projects, inputs.people);
+        let today = zone.date(now);
+        let today_only = Days::new(today, today);
+        let month = forecast_days(zone, now);
+        let pattern_days = days.until(today).unwrap_or(days);
+
+        // What the rows hold of each view's days, in one pass.
+        let span = |days| DayGrid::new(zone, days).span();
+        let [in_range, in_today, in_month, in_pattern] = coverages(
+            buckets,
+            [
+                span(days),
+                span(today_only),
+                span(month),
+                span(pattern_days),
+            ],
+        );
+        let source = Source::covering(&in_range, zone, days);
+        let today_source = Source::covering(&in_today, zone, today_only);
+        let month_source = Source::covering(&in_month, zone, month);
+        let pattern_days = covered_days(&in_pattern, zone, pattern_days);
+
+        // Every view takes what it needs of each row in one more pass.
+        let mut ledger = Ledger::new(&source, Some(now));
+        let mut today_days = DayTally::new(&today_source);
+        let mut hours = HourTally::new(zone, pattern_days);
+        let mut month_days = MonthTally::new(&month_source, now);
+        let hour_window = Window::new(now, LAST_HOUR);
+        let mut last_hour = Tally::default();
+        for row in rows {
+            ledger.add(&row);
+            today_days.add(&row);
+            hours.add(&row);
+            month_days.add(&row);
+            if hour_window.holds(&row) {
+                last_hour.add(&row);
+            }
+        }
+
+        // The scope's last 24 hours and first usage are those of its groups.
+        let mut last_day = Tally::default();
+        for group in ledger.groups() {
+            last_day.merge(&group.last_day);
+        }
+        let range = ledger.trend();
+        let models = models_of(&ledger);
+        let top =
+            |dimension| top_of(&ledger, &directory, dimension, options.top);
+        let seen = ledger.first_seen().at();
+        Analytics {
+            days,
+            today,
+            today_trend: today_days.trend(),
+            pattern: hours.pattern(),
+            burn_last_hour: Burn::new(last_hour, seen, now, LAST_HOUR),
+            burn_last_day: Burn::new(last_day, seen, now, LAST_DAY),
+            forecast: month_days.forecast(options.budget),
+            keys: compare_of(&ledger, &directory, inputs.keys, filter),
+            top: TopConsumers {
+                keys: top(Dimension::Key),
+                users: top(Dimension::User),
+                projects: top(Dimension::Project),
+                models: top(Dimension::Model),
+            },
+            stacked: stacked_of(&ledger, &directory, options.stacked_keys),
+            team: team_of(&ledger, &directory, &models, &range),
+            trend: range,
+            models,
+        }
+    }
 }
 
 /// The analytics of `rows`, the scope of `filter` as `scoped_rows` gave
@@ -116,74 +245,15 @@ pub fn analytics_of(
     now: i64,
     options: &Options,
 ) -> Analytics {
-    let directory = Directory::new(inputs.keys, inputs.projects, inputs.people);
-    let today = zone.date(now);
-    let today_only = Days::new(today, today);
-    let month = forecast_days(zone, now);
-    let pattern_days = days.until(today).unwrap_or(days);
-
-    // What the rows hold of each view's days, in one pass.
-    let span = |days| DayGrid::new(zone, days).span();
-    let [in_range, in_today, in_month, in_pattern] = coverages(
-        buckets(rows),
-        [
-            span(days),
-            span(today_only),
-            span(month),
-            span(pattern_days),
-        ],
-    );
-    let source = Source::covering(&in_range, zone, days);
-    let today_source = Source::covering(&in_today, zone, today_only);
-    let month_source = Source::covering(&in_month, zone, month);
-    let pattern_days = covered_days(&in_pattern, zone, pattern_days);
-
-    // Every view takes what it needs of each row in one more pass.
-    let mut ledger = Ledger::new(&source, Some(now));
-    let mut today_days = DayTally::new(&today_source);
-    let mut hours = HourTally::new(zone, pattern_days);
-    let mut month_days = MonthTally::new(&month_source, now);
-    let hour_window = Window::new(now, LAST_HOUR);
-    let mut last_hour = Tally::default();
-    for row in rows {
-        ledger.add(row);
-        today_days.add(row);
-        hours.add(row);
-        month_days.add(row);
-        if hour_window.holds(row) {
-            last_hour.add(row);
-        }
-    }
-
-    // The scope's last 24 hours and first usage are those of its groups.
-    let mut last_day = Tally::default();
-    for group in ledger.groups() {
-        last_day.merge(&group.last_day);
-    }
-    let range = ledger.trend();
-    let models = models_of(&ledger);
-    let top = |dimension| top_of(&ledger, &directory, dimension, options.top);
-    let seen = ledger.first_seen().at();
-    Analytics {
+    let view = View {
+        inputs,
+        filter,
+        zone,
         days,
-        today,
-        today_trend: today_days.trend(),
-        pattern: hours.pattern(),
-        burn_last_hour: Burn::new(last_hour, seen, now, LAST_HOUR),
-        burn_last_day: Burn::new(last_day, seen, now, LAST_DAY),
-        forecast: month_days.forecast(options.budget),
-        keys: compare_of(&ledger, &directory, inputs.keys, filter),
-        top: TopConsumers {
-            keys: top(Dimension::Key),
-            users: top(Dimension::User),
-            projects: top(Dimension::Project),
-            models: top(Dimension::Model),
-        },
-        stacked: stacked_of(&ledger, &directory, options.stacked_keys),
-        team: team_of(&ledger, &directory, &models, &range),
-        trend: range,
-        models,
-    }
+        now,
+        options,
+    };
+    view.of(buckets(rows), rows.iter().copied())
 }
 
 /// Whether `record` belongs to the scope: selected by `filter`, and of
@@ -292,8 +362,7 @@ mod tests {
                 continue;
             };
             let r = row.record();
-            let key =
-                r.api_key_id.clone().map(|k| (r.connection_id.clone(), k));
+            let key = r.api_key_id.map(|k| (r.connection_id.into(), k.into()));
             counted.days[day].add(row);
             counted.keys.entry(key).or_default().add(row);
             let user = who.person_of(r).map(str::to_owned);

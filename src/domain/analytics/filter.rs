@@ -130,10 +130,10 @@ mod tests {
     fn every_set_field_must_match() {
         let row = hourly(0, 10);
         let filter = Filter {
-            connection: Some(row.connection_id.clone()),
-            project: row.project_id.clone(),
-            key: row.api_key_id.clone(),
-            model: row.model.clone(),
+            connection: Some(row.connection_id.into()),
+            project: row.project_id.map(String::from),
+            key: row.api_key_id.map(String::from),
+            model: row.model.map(String::from),
             kind: Some(row.kind),
             ..Filter::default()
         };

@@ -46,7 +46,7 @@ pub fn unpriced(record: UsageRecord) -> UsageRecord {
 /// `record` of another API key, `None` for unattributed usage.
 pub fn by(record: UsageRecord, key: Option<&str>) -> UsageRecord {
     UsageRecord {
-        api_key_id: key.map(str::to_owned),
+        api_key_id: key.map(Into::into),
         ..record
     }
 }

@@ -24,7 +24,7 @@ const PER_BYTE_DAY: u128 = 100;
 pub(super) fn billed(usage: &[UsageRecord]) -> Vec<CostRecord> {
     let mut sums: BTreeMap<(i64, String, String), u128> = BTreeMap::new();
     for row in usage {
-        let project = row.project_id.clone().unwrap_or_default();
+        let project = row.project_id.map(String::from).unwrap_or_default();
         let mut bill = |item: String, pico: u128| {
             if pico > 0 {
                 *sums
@@ -74,7 +74,7 @@ pub(super) fn billed(usage: &[UsageRecord]) -> Vec<CostRecord> {
     }
     sums.into_iter()
         .map(|((start, project, item), pico)| CostRecord {
-            connection_id: usage[0].connection_id.clone(),
+            connection_id: usage[0].connection_id.into(),
             start_time: start,
             end_time: start + DAY,
             project_id: Some(project),

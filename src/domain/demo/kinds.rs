@@ -2,6 +2,7 @@
 //! speech, transcription, vector storage, code interpreter and tool calls.
 
 use super::{Rng, KEYS, PROJECTS, USERS};
+use crate::domain::name::Name;
 use crate::domain::time::DAY;
 use crate::domain::usage::{BucketWidth, TokenCounts, UsageKind, UsageRecord};
 
@@ -118,19 +119,19 @@ pub(super) fn other_kinds(
             let keyed = use_.key.map(|k| KEYS[k]);
             let user = keyed.and_then(|(_, _, _, owner)| owner.ok());
             rows.push(UsageRecord {
-                connection_id: connection_id.to_owned(),
+                connection_id: connection_id.into(),
                 kind: use_.kind,
                 width: BucketWidth::Day,
                 start_time: start,
                 end_time: start + DAY,
-                project_id: Some(PROJECTS[use_.project].0.to_owned()),
-                user_id: user.map(|u| USERS[u].0.to_owned()),
-                api_key_id: keyed.map(|k| k.0.to_owned()),
-                model: use_.model.map(str::to_owned),
+                project_id: Some(PROJECTS[use_.project].0.into()),
+                user_id: user.map(|u| USERS[u].0.into()),
+                api_key_id: keyed.map(|k| k.0.into()),
+                model: use_.model.map(Name::from),
                 batch: None,
                 service_tier: None,
-                size: use_.size.map(str::to_owned),
-                source: use_.size.map(|_| "image.generation".to_owned()),
+                size: use_.size.map(Name::from),
+                source: use_.size.map(|_| "image.generation".into()),
                 counts: counts(use_.kind, n, start, &mut rng),
             });
         }

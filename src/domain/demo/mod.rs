@@ -10,6 +10,7 @@ pub use hours::split_into_hours;
 
 use super::cost::CostRecord;
 use super::keys::{ApiKey, KeyNotes, KeyOwner, OwnerKind, Project};
+use super::name::Name;
 use super::people::Person;
 use super::sort;
 use super::time::{Date, DAY};
@@ -446,17 +447,17 @@ pub(crate) fn record(
     counts: TokenCounts,
 ) -> UsageRecord {
     UsageRecord {
-        connection_id: connection_id.to_owned(),
+        connection_id: connection_id.into(),
         kind: UsageKind::Completions,
         width: BucketWidth::Day,
         start_time: start,
         end_time: start + DAY,
-        project_id: Some(project.to_owned()),
-        user_id: user.map(str::to_owned),
-        api_key_id: key.map(str::to_owned),
-        model: Some(model.to_owned()),
+        project_id: Some(project.into()),
+        user_id: user.map(Name::from),
+        api_key_id: key.map(Name::from),
+        model: Some(model.into()),
         batch: Some(batch),
-        service_tier: Some("default".to_owned()),
+        service_tier: Some("default".into()),
         size: None,
         source: None,
         counts,

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use super::{FileKind, ImportBatch, ImportError};
 use crate::domain::cost::{cost_day_key, parse_usd, CostRecord};
+use crate::domain::name::Name;
 use crate::domain::time::{Date, DAY};
 use crate::domain::usage::{BucketWidth, TokenCounts, UsageKind, UsageRecord};
 
@@ -132,19 +133,19 @@ fn usage_row(
         Some(other) => return Err(format!("batch is \"{other}\"")),
     };
     Ok(UsageRecord {
-        connection_id: connection_id.to_owned(),
+        connection_id: connection_id.into(),
         kind,
         width,
         start_time: start,
         end_time: end,
-        project_id: row.text("project_id"),
-        user_id: row.text("user_id"),
-        api_key_id: row.text("api_key_id"),
-        model: row.text("model"),
+        project_id: row.name("project_id"),
+        user_id: row.name("user_id"),
+        api_key_id: row.name("api_key_id"),
+        model: row.name("model"),
         batch,
-        service_tier: row.text("service_tier"),
-        size: row.text("size"),
-        source: row.text("source"),
+        service_tier: row.name("service_tier"),
+        size: row.name("size"),
+        source: row.name("source"),
         counts: TokenCounts {
             requests: row.count("num_model_requests")?,
             input: row.count("input_tokens")?,
@@ -180,6 +181,12 @@ impl Row<'_> {
     fn text(&self, name: &str) -> Option<String> {
         let cell = self.cell(name);
         (!cell.is_empty()).then(|| cell.to_owned())
+    }
+
+    /// The cell `name` as an id, `None` when it is empty.
+    fn name(&self, name: &str) -> Option<Name> {
+        let cell = self.cell(name);
+        (!cell.is_empty()).then(|| Name::new(cell))
     }
 
     fn is_blank(&self) -> bool {

@@ -72,9 +72,12 @@ impl ImportBatch {
                 .any(|k| k.id == id && k.connection_id == row.connection_id);
             if !known {
                 seen.push(ApiKey {
-                    connection_id: row.connection_id.clone(),
+                    connection_id: row.connection_id.into(),
                     id: id.to_owned(),
-                    project_id: row.project_id.clone().unwrap_or_default(),
+                    project_id: row
+                        .project_id
+                        .map(String::from)
+                        .unwrap_or_default(),
                     name: id.to_owned(),
                     redacted_value: String::new(),
                     owner: None,

@@ -104,7 +104,7 @@ pub fn allocate(
         match prices.estimate(record) {
             Some(cost) if cost > Usd::ZERO => {
                 let holder = Holder {
-                    api_key_id: record.api_key_id.clone(),
+                    api_key_id: record.api_key_id.map(String::from),
                     user_id: who.person_of(record).map(str::to_owned),
                 };
                 *weights.entry(at).or_default().entry(holder).or_default() +=

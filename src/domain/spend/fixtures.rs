@@ -29,7 +29,7 @@ pub(crate) fn usage(
         end_time: DAY0 + DAY,
         project_id: Some(project.into()),
         user_id: None,
-        api_key_id: key.map(str::to_owned),
+        api_key_id: key.map(Into::into),
         model: Some(model.into()),
         batch: None,
         service_tier: None,

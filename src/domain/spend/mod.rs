@@ -40,9 +40,9 @@ pub struct ProjectDay {
 impl ProjectDay {
     fn of_usage(record: &UsageRecord) -> ProjectDay {
         ProjectDay {
-            connection_id: record.connection_id.clone(),
+            connection_id: record.connection_id.into(),
             day: day_start(record.start_time),
-            project_id: record.project_id.clone(),
+            project_id: record.project_id.map(String::from),
         }
     }
 

@@ -82,13 +82,18 @@ pub fn rollups(
             continue;
         }
         let estimate = prices.estimate(record);
-        let person = who.person_of(record).map(str::to_owned);
-        let scope =
-            |id: &Option<String>| (record.connection_id.clone(), id.clone());
+        let person = who.person_of(record);
+        let scope = |id: Option<&str>| {
+            (String::from(record.connection_id), id.map(str::to_owned))
+        };
         for rollup in [
-            out.by_key.entry(scope(&record.api_key_id)).or_default(),
-            out.by_user.entry(scope(&person)).or_default(),
-            out.by_project.entry(scope(&record.project_id)).or_default(),
+            out.by_key
+                .entry(scope(record.api_key_id.as_deref()))
+                .or_default(),
+            out.by_user.entry(scope(person)).or_default(),
+            out.by_project
+                .entry(scope(record.project_id.as_deref()))
+                .or_default(),
             &mut out.overall,
         ] {
             rollup.add_usage(estimate, record);

@@ -166,7 +166,7 @@ fn images_speech_and_transcription_use_their_units() {
     let day = Date::new(2025, 3, 1);
     let media = |kind, model: &str, size: Option<&str>, counts| UsageRecord {
         kind,
-        size: size.map(str::to_owned),
+        size: size.map(Into::into),
         ..row(model, day, counts)
     };
     let images = |n| TokenCounts {
@@ -335,9 +335,9 @@ fn random_group(rng: &mut XorShift) -> UsageRecord {
         Date::new(2025, 1 + rng.below(12) as u32, 1 + rng.below(28) as u32);
     UsageRecord {
         kind,
-        size: size.map(str::to_owned),
+        size: size.map(Into::into),
         batch,
-        service_tier: tier.map(str::to_owned),
+        service_tier: tier.map(Into::into),
         ..row(model, day, TokenCounts::default())
     }
 }

@@ -29,9 +29,9 @@ pub(crate) fn add_keys(org: &mut DemoOrg, extra: u32) {
         usage.extend(
             org.usage
                 .iter()
-                .filter(|row| row.api_key_id.as_ref() == Some(&original.id))
+                .filter(|row| row.api_key_id.as_deref() == Some(&*original.id))
                 .map(|row| UsageRecord {
-                    api_key_id: Some(id.clone()),
+                    api_key_id: Some(id.as_str().into()),
                     ..row.clone()
                 }),
         );

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use axum::extract::{OriginalUri, Path, RawQuery, State};
 use axum::{Extension, Json};
 use keymeter::domain::demo::split_into_hours;
+use keymeter::domain::name::Name;
 use keymeter::domain::time::{day_start, DAY};
 use keymeter::domain::usage::{TokenCounts, UsageKind, UsageRecord};
 use serde_json::{Map, Value};
@@ -89,8 +90,8 @@ impl Dim {
     /// The field's value in `record`. The demo has no vector store ids
     /// or search context levels, so those are always null.
     fn value(self, record: &UsageRecord) -> Value {
-        let text = |value: &Option<String>| {
-            value.clone().map_or(Value::Null, Value::String)
+        let text = |value: &Option<Name>| {
+            value.map_or(Value::Null, |v| Value::String(v.into()))
         };
         match self {
             Dim::ProjectId => text(&record.project_id),
@@ -279,8 +280,8 @@ impl Filters {
     }
 
     fn admit(&self, record: &UsageRecord) -> bool {
-        fn passes(set: &HashSet<String>, value: &Option<String>) -> bool {
-            set.is_empty() || value.as_ref().is_some_and(|v| set.contains(v))
+        fn passes(set: &HashSet<String>, value: &Option<Name>) -> bool {
+            set.is_empty() || value.is_some_and(|v| set.contains(v.as_str()))
         }
         passes(&self.project_ids, &record.project_id)
             && passes(&self.user_ids, &record.user_id)

@@ -73,7 +73,7 @@ pub fn expected_where(
             continue;
         }
         let line = match &row.api_key_id {
-            Some(id) => keys.entry(id.clone()).or_default(),
+            Some(id) => keys.entry(String::from(*id)).or_default(),
             None => &mut unattributed,
         };
         for line in [line, &mut total] {
