@@ -383,6 +383,51 @@ async fn a_version_1_database_upgrades_in_place_and_keeps_its_data() {
 }
 
 #[wasm_bindgen_test]
+async fn costs_stored_a_row_to_a_record_move_into_their_days() {
+    use rexie::{ObjectStore, Rexie, TransactionMode};
+
+    let name = db_name("cost-days");
+    let v6 = Rexie::builder(&name)
+        .version(6)
+        .add_object_store(ObjectStore::new("connections").key_path("id"))
+        .add_object_store(ObjectStore::new("costs").key_path("key"))
+        .build()
+        .await
+        .unwrap();
+    let org = demo_org("c1", day(31), 2);
+    let tx = v6
+        .transaction(&["costs"], TransactionMode::ReadWrite)
+        .unwrap();
+    // A row as version 6 wrote it.
+    #[derive(serde::Serialize)]
+    struct Row<'a, T> {
+        key: String,
+        bucket: String,
+        record: &'a T,
+    }
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    for cost in &org.costs {
+        let row = Row {
+            key: cost.natural_key(),
+            bucket: cost.day_key(),
+            record: cost,
+        };
+        let value = serde::Serialize::serialize(&row, &serializer).unwrap();
+        tx.store("costs").unwrap().put(&value, None).await.unwrap();
+    }
+    tx.done().await.unwrap();
+    v6.close();
+
+    let db = open(&name).await;
+    let mut costs = db.org_data("c1").await.unwrap().costs;
+    let mut wanted = org.costs.clone();
+    costs.sort_by_key(|c| c.natural_key());
+    wanted.sort_by_key(|c| c.natural_key());
+    assert_eq!(costs, wanted);
+    drop_db(db, &name).await;
+}
+
+#[wasm_bindgen_test]
 async fn a_page_and_the_position_it_completes_are_stored_together() {
     use keymeter::storage::SyncPosition;
 

@@ -2,17 +2,17 @@
 //! transaction, so a restore that fails part way changes nothing.
 
 use futures::future::try_join_all;
-use rexie::TransactionMode;
+use rexie::{Store, TransactionMode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
 
-use super::buckets::{bucket_values, by_bucket, rows_of_buckets};
+use super::buckets::{bucket_values, by_bucket, rows_of_buckets, Bucketed};
 use super::prices::entry_key;
 use super::repo::{from_js, to_js, Stored};
 use super::schema::{
-    ALERTS, API_KEYS, BUDGETS, CONNECTIONS, COSTS, PEOPLE, PRICES, PROJECTS,
-    SETTINGS, SYNC_STATE, USAGE_BUCKETS, WATCHES,
+    ALERTS, API_KEYS, BUDGETS, CONNECTIONS, COST_DAYS, PEOPLE, PRICES,
+    PROJECTS, SETTINGS, SYNC_STATE, USAGE_BUCKETS, WATCHES,
 };
 use super::{Db, StorageError};
 use crate::domain::backup::{Backup, RestoreMode, Setting};
@@ -25,7 +25,7 @@ const ALL: [&str; 12] = [
     PROJECTS,
     API_KEYS,
     USAGE_BUCKETS,
-    COSTS,
+    COST_DAYS,
     PEOPLE,
     SYNC_STATE,
     PRICES,
@@ -54,6 +54,29 @@ fn wrap<T: Serialize>(
         bucket,
         record,
     })
+}
+
+/// `records` with, when merging, the stored rows of their buckets before
+/// them, so that a later row of the same natural key replaces its stored
+/// one and the others stay.
+async fn merged<T: Bucketed + Clone>(
+    store: &Store,
+    records: &[T],
+    mode: RestoreMode,
+) -> Result<Vec<T>, StorageError> {
+    let mut rows = Vec::new();
+    if mode == RestoreMode::Merge {
+        let stored = try_join_all(
+            by_bucket(records)
+                .into_iter()
+                .map(|(key, _)| store.get(JsValue::from_str(&key))),
+        )
+        .await
+        .map_err(StorageError::write)?;
+        rows = rows_of_buckets(stored.into_iter().flatten().collect())?;
+    }
+    rows.extend(records.iter().cloned());
+    Ok(rows)
 }
 
 impl Db {
@@ -88,7 +111,7 @@ impl Db {
             projects: unwrap_all(all(PROJECTS).await?)?,
             keys: unwrap_all(all(API_KEYS).await?)?,
             usage: rows_of_buckets(all(USAGE_BUCKETS).await?)?,
-            costs: unwrap_all(all(COSTS).await?)?,
+            costs: rows_of_buckets(all(COST_DAYS).await?)?,
             people: unwrap_all(all(PEOPLE).await?)?,
             positions: unwrap_all(all(SYNC_STATE).await?)?,
             prices: unwrap_all(all(PRICES).await?)?,
@@ -145,27 +168,16 @@ impl Db {
             let key = scoped_id(&k.connection_id, &k.id);
             rows.push((API_KEYS, wrap(key, None, k)?));
         }
-        // Usage is stored a bucket to a record: merging, a bucket the
-        // file shares with what is stored keeps the stored rows the file
-        // lacks.
-        let mut usage = Vec::new();
-        if mode == RestoreMode::Merge {
-            let store = store(USAGE_BUCKETS)?;
-            let stored = try_join_all(
-                by_bucket(&backup.usage)
-                    .into_iter()
-                    .map(|(key, _)| store.get(JsValue::from_str(&key))),
-            )
-            .await
-            .map_err(StorageError::write)?;
-            usage = rows_of_buckets(stored.into_iter().flatten().collect())?;
-        }
-        usage.extend(backup.usage.iter().cloned());
+        // Usage is stored a bucket to a record and costs a day to one:
+        // merging, a bucket the file shares with what is stored keeps the
+        // stored rows the file lacks.
+        let usage = merged(&store(USAGE_BUCKETS)?, &backup.usage, mode).await?;
         for bucket in bucket_values(&usage)? {
             rows.push((USAGE_BUCKETS, bucket));
         }
-        for c in &backup.costs {
-            rows.push((COSTS, wrap(c.natural_key(), Some(c.day_key()), c)?));
+        let costs = merged(&store(COST_DAYS)?, &backup.costs, mode).await?;
+        for day in bucket_values(&costs)? {
+            rows.push((COST_DAYS, day));
         }
         for p in &backup.people {
             let key = scoped_id(&p.connection_id, &p.id);

@@ -11,12 +11,12 @@ use rexie::{KeyRange, TransactionMode};
 use wasm_bindgen::JsValue;
 
 use super::buckets::bucket_values;
-use super::repo::{row, to_js, Stored};
-use super::schema::{COSTS, SYNC_STATE, USAGE_BUCKETS};
+use super::repo::{to_js, Stored};
+use super::schema::{COST_DAYS, SYNC_STATE, USAGE_BUCKETS};
 use super::{Db, StorageError, SyncPosition};
 use crate::domain::cost::CostRecord;
 use crate::domain::keys::scoped_id;
-use crate::domain::usage::{bucket_rows, UsageRecord};
+use crate::domain::usage::UsageRecord;
 
 /// One fetched page, ready to store: its rows and position already made
 /// into the objects IndexedDB keeps, so a record that cannot be written
@@ -53,20 +53,16 @@ impl Page {
     }
 
     /// A page of billed costs whose days run from `first` to `last` (day
-    /// keys, see `domain::cost::cost_day_key`), as for usage.
+    /// keys, see `domain::cost::cost_day_key`), stored one record per
+    /// day, as for usage.
     pub fn costs(
         span: Option<(&str, &str)>,
         records: &[CostRecord],
         position: Option<&SyncPosition>,
     ) -> Result<Page, StorageError> {
-        let rows = records
-            .iter()
-            .map(|r| row(r.natural_key(), r.day_key(), r))
-            .collect::<Result<_, _>>()?;
-        // A day's rows are stored under keys that start with the day's.
-        let span = span
-            .map(|(first, last)| (bucket_rows(first).0, bucket_rows(last).1));
-        Page::new(COSTS, span, rows, position)
+        let span =
+            span.map(|(first, last)| (first.to_owned(), last.to_owned()));
+        Page::new(COST_DAYS, span, bucket_values(records)?, position)
     }
 
     fn new(
@@ -103,12 +99,12 @@ impl Db {
         let tx = self
             .rexie()
             .transaction(
-                &[USAGE_BUCKETS, COSTS, SYNC_STATE],
+                &[USAGE_BUCKETS, COST_DAYS, SYNC_STATE],
                 TransactionMode::ReadWrite,
             )
             .map_err(StorageError::write)?;
         let usage = tx.store(USAGE_BUCKETS).map_err(StorageError::write)?;
-        let costs = tx.store(COSTS).map_err(StorageError::write)?;
+        let costs = tx.store(COST_DAYS).map_err(StorageError::write)?;
         let positions = tx.store(SYNC_STATE).map_err(StorageError::write)?;
         // Each request is made when its future is first polled, and the
         // futures are polled in order: a page's delete comes before its

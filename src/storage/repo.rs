@@ -13,7 +13,7 @@ use wasm_bindgen::JsValue;
 
 use super::buckets::{add_bucket_rows, bucket_values};
 use super::schema::{
-    ALERTS, API_KEYS, BUDGETS, BY_CONNECTION, CONNECTIONS, COSTS, PEOPLE,
+    ALERTS, API_KEYS, BUDGETS, BY_CONNECTION, CONNECTIONS, COST_DAYS, PEOPLE,
     PROJECTS, SETTINGS, SYNC_STATE, USAGE_BUCKETS, WATCHES,
 };
 use super::{Db, StorageError};
@@ -22,7 +22,7 @@ use crate::domain::cost::CostRecord;
 use crate::domain::keys::{scoped_id, ApiKey, KeyNotes, Project};
 use crate::domain::people::Person;
 pub use crate::domain::sync_plan::SyncPosition;
-use crate::domain::usage::{bucket_rows, connection_rows, UsageRecord};
+use crate::domain::usage::{connection_rows, UsageRecord};
 use crate::sync::Landed;
 
 /// Everything stored about one organization.
@@ -126,19 +126,6 @@ fn decode_all<T: DeserializeOwned>(
     values.into_iter().map(from_js).collect()
 }
 
-/// A stored row keyed by its natural key and grouped under `bucket`.
-pub(super) fn row<T: Serialize>(
-    key: String,
-    bucket: String,
-    record: &T,
-) -> Result<JsValue, StorageError> {
-    to_js(&Stored {
-        key,
-        bucket: Some(bucket),
-        record,
-    })
-}
-
 /// The keys of a connection's usage and cost rows (see
 /// `connection_rows`); a failure is IndexedDB's own words, for the
 /// caller to report as a read or a write error.
@@ -177,14 +164,11 @@ pub const READ_PAGE: u32 = 4_096;
 /// The stored records of `store` in `tx` whose keys say they belong to
 /// `connection_id` (see `connection_rows`), in key order, each page
 /// handed to `decode` (which adds what it holds to the list) and let go
-/// before the next is asked for. When each record holds one item
-/// (`one_each`), the list is sized up front from a count: a list grown
-/// by doubling would briefly hold half again as much.
+/// before the next is asked for.
 async fn in_connection_range<T>(
     tx: &Transaction,
     store: &str,
     connection_id: &str,
-    one_each: bool,
     mut decode: impl FnMut(Vec<JsValue>, &mut Vec<T>) -> Result<(), StorageError>,
 ) -> Result<Vec<T>, StorageError> {
     let (low, high) = connection_rows(connection_id);
@@ -193,13 +177,6 @@ async fn in_connection_range<T>(
     let whole = KeyRange::bound(&JsValue::from_str(&low), &high, None, None)
         .map_err(StorageError::read)?;
     let mut records = Vec::new();
-    if one_each {
-        let count = store
-            .count(Some(whole.clone()))
-            .await
-            .map_err(StorageError::read)?;
-        records.reserve_exact(count as usize);
-    }
     let mut range = whole;
     loop {
         let page = store
@@ -222,17 +199,6 @@ async fn in_connection_range<T>(
             .map_err(StorageError::read)?;
     }
     Ok(records)
-}
-
-/// Adds the records of stored rows (see `Loaded`) to `into`.
-fn add_records<T: DeserializeOwned>(
-    page: Vec<JsValue>,
-    into: &mut Vec<T>,
-) -> Result<(), StorageError> {
-    for value in page {
-        into.push(from_js::<Loaded<T>>(value)?.record);
-    }
-    Ok(())
 }
 
 fn only(value: &str) -> Result<KeyRange, StorageError> {
@@ -449,7 +415,7 @@ impl Db {
             PROJECTS,
             API_KEYS,
             USAGE_BUCKETS,
-            COSTS,
+            COST_DAYS,
             PEOPLE,
             SYNC_STATE,
             BUDGETS,
@@ -462,7 +428,7 @@ impl Db {
             .map_err(StorageError::write)?;
         // Usage and costs, keyed by connection first, go in one range
         // delete each, however many rows they hold.
-        for name in [USAGE_BUCKETS, COSTS] {
+        for name in [USAGE_BUCKETS, COST_DAYS] {
             let store = tx.store(name).map_err(StorageError::write)?;
             let range =
                 connection_range(connection_id).map_err(StorageError::write)?;
@@ -522,31 +488,18 @@ impl Db {
             .await
     }
 
-    /// Stores one fetched page of billed costs with its stream position.
+    /// Replaces the stored costs of the days `day_keys`, and of every
+    /// day `records` fall in, with `records`, and stores the position.
     pub async fn store_cost_page(
         &self,
         day_keys: &[String],
         records: &[CostRecord],
         position: Option<&SyncPosition>,
     ) -> Result<(), StorageError> {
-        let rows = records
-            .iter()
-            .map(|r| row(r.natural_key(), r.day_key(), r))
-            .collect::<Result<Vec<_>, _>>()?;
-        // A day's rows share its key as a prefix: one range delete each
-        // clears exactly them, however many there were.
-        let deletes = day_keys.iter().map(|day| {
-            let (low, high) = bucket_rows(day);
-            KeyRange::bound(
-                &JsValue::from_str(&low),
-                &JsValue::from_str(&high),
-                None,
-                None,
-            )
-            .map(JsValue::from)
-            .map_err(StorageError::write)
-        });
-        self.replace_page(COSTS, deletes, rows, position).await
+        // Each day is one record under its own key.
+        let deletes = day_keys.iter().map(|key| Ok(JsValue::from_str(key)));
+        let rows = bucket_values(records)?;
+        self.replace_page(COST_DAYS, deletes, rows, position).await
     }
 
     /// Deletes what `deletes` name (keys or key ranges), then puts
@@ -716,7 +669,7 @@ impl Db {
         let tx = self
             .rexie()
             .transaction(
-                &[PROJECTS, API_KEYS, USAGE_BUCKETS, COSTS, PEOPLE],
+                &[PROJECTS, API_KEYS, USAGE_BUCKETS, COST_DAYS, PEOPLE],
                 TransactionMode::ReadOnly,
             )
             .map_err(StorageError::read)?;
@@ -731,10 +684,9 @@ impl Db {
                 &tx,
                 USAGE_BUCKETS,
                 connection_id,
-                false,
                 add_bucket_rows
             ),
-            in_connection_range(&tx, COSTS, connection_id, true, add_records),
+            in_connection_range(&tx, COST_DAYS, connection_id, add_bucket_rows),
             of_connection(&tx, PEOPLE, connection_id)
         )?;
         Ok(OrgData {

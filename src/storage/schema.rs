@@ -12,11 +12,13 @@
 //! keys start with the connection, so a key range reads or deletes an
 //! organization's rows, and every row written updates one index fewer.
 //! Version 7: usage is kept in `usage_buckets`, one record per bucket
-//! holding all its rows, keyed by the bucket key. A bucket is fetched,
-//! replaced and read whole, and IndexedDB pays per record far more than
-//! per byte: a year's back-fill writes a few thousand records, not tens
-//! of thousands. The rows of the old `usage` store move there when a
-//! database is first opened at this version (see `storage::buckets`).
+//! holding all its rows, keyed by the bucket key, and billed costs in
+//! `cost_days`, one record per day. A bucket is fetched, replaced and
+//! read whole, and IndexedDB pays per record far more than per byte: a
+//! year's back-fill writes a few thousand records, not tens of
+//! thousands. The rows of the old `usage` and `costs` stores move there
+//! when a database is first opened at this version (see
+//! `storage::buckets`).
 
 use rexie::{Index, ObjectStore, Rexie};
 
@@ -31,7 +33,10 @@ pub const API_KEYS: &str = "api_keys";
 pub const USAGE: &str = "usage";
 pub const USAGE_BUCKETS: &str = "usage_buckets";
 pub const SETTINGS: &str = "settings";
+/// Billed costs as one row per record, up to version 6; emptied into
+/// `COST_DAYS` on opening.
 pub const COSTS: &str = "costs";
+pub const COST_DAYS: &str = "cost_days";
 pub const PEOPLE: &str = "people";
 pub const SYNC_STATE: &str = "sync_state";
 pub const PRICES: &str = "prices";
@@ -62,6 +67,7 @@ pub async fn open(name: &str) -> rexie::Result<Rexie> {
         .add_object_store(ObjectStore::new(USAGE_BUCKETS).key_path("key"))
         .add_object_store(ObjectStore::new(SETTINGS).key_path("name"))
         .add_object_store(ObjectStore::new(COSTS).key_path("key"))
+        .add_object_store(ObjectStore::new(COST_DAYS).key_path("key"))
         .add_object_store(
             ObjectStore::new(PEOPLE)
                 .key_path("key")

@@ -12,7 +12,7 @@ use futures::channel::oneshot;
 /// preflight, so a few more than the six connections a browser opens per
 /// host over HTTP/1.1 keep the line busy; over HTTP/1.1 the browser
 /// simply queues the extra ones.
-pub const MAX_IN_FLIGHT: usize = 8;
+pub const MAX_IN_FLIGHT: usize = 12;
 
 /// A counting gate shared by a sync's streams. Waiters are let in first
 /// come, first served, the moment a place frees up.

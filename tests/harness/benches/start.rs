@@ -44,7 +44,7 @@ const STORES: [&str; 8] = [
     "projects",
     "api_keys",
     "usage_buckets",
-    "costs",
+    "cost_days",
     "people",
 ];
 
@@ -190,10 +190,9 @@ async fn plain_get_all(browser: &Browser, read: Read) -> (f64, Value) {
               : store.getAll();
             request.onsuccess = () => {
               counts[name] = request.result.length;
-              if (name === 'usage_buckets') {
-                counts.usage_rows = request.result
-                  .reduce((rows, bucket) => rows + bucket.count, 0);
-              }
+              // A bucket (or day) record holds `count` rows.
+              counts[name + '_rows'] = request.result
+                .reduce((rows, record) => rows + (record.count || 0), 0);
             };
           }
           tx.oncomplete = () => {
@@ -251,9 +250,9 @@ async fn main() {
         "start with {} API keys, {} usage rows in {} buckets, {} cost rows \
          stored (synced in {:.1} s):",
         count("api_keys"),
-        count("usage_rows"),
+        count("usage_buckets_rows"),
         count("usage_buckets"),
-        count("costs"),
+        count("cost_days_rows"),
         took.as_secs_f64()
     );
 
