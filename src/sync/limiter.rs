@@ -8,10 +8,10 @@ use std::rc::Rc;
 use futures::channel::oneshot;
 
 /// The most requests at once. OpenAI serves its API over HTTP/2, where
-/// they share one connection and each also waits for its own CORS
-/// preflight, so a few more than the six connections a browser opens per
-/// host over HTTP/1.1 keep the line busy; over HTTP/1.1 the browser
-/// simply queues the extra ones.
+/// requests share one connection and each also waits for its own CORS
+/// preflight, so a dozen keep the line busy while pages are stored; over
+/// HTTP/1.1 the browser queues those beyond its six connections per
+/// host. A 429 halves it (see `slow_down`).
 pub const MAX_IN_FLIGHT: usize = 12;
 
 /// A counting gate shared by a sync's streams. Waiters are let in first
