@@ -144,7 +144,7 @@ async fn store_rows(db: &Db) {
                 });
             }
         }
-        if rows.len() >= 50_000 || n + 1 == buckets.len() {
+        if rows.len() >= 5_000 || n + 1 == buckets.len() {
             db.replace_buckets(&[], &rows).await.expect("rows stored");
             stored += rows.len();
             rows.clear();

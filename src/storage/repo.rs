@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use futures::future::try_join_all;
 use js_sys::Reflect;
-use rexie::{KeyRange, Transaction, TransactionMode};
+use rexie::{KeyRange, Store, Transaction, TransactionMode};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
@@ -155,16 +155,59 @@ async fn of_connection(
         .map_err(StorageError::read)
 }
 
-/// How many records a read of a connection's usage buckets or cost rows
-/// asks IndexedDB for at a time: every record of a page exists in the JS
-/// heap until the page is decoded, so a page rather than all of them is
-/// the most the heap holds, with what the collector has yet to free.
+/// About how many rows a read of a connection's usage buckets or cost
+/// days asks IndexedDB for at a time: every record of a page exists in
+/// the JS heap until the page is decoded, so a page rather than all of
+/// them is the most the heap holds, with what the collector has yet to
+/// free. A bucket may hold one row or thousands, so the records asked
+/// for each time follow the rows the records so far held.
 pub const READ_PAGE: u32 = 4_096;
+
+/// The records the first page asks for, before their size is known.
+const FIRST_PAGE: u32 = 64;
+
+/// The rows stored in `store` for `connection_id`, from the `count` each
+/// bucket (or day) record carries, read a page at a time and let go.
+async fn rows_in_range(
+    store: &Store,
+    whole: &KeyRange,
+    high: &JsValue,
+) -> Result<usize, StorageError> {
+    let mut rows = 0;
+    let mut range = whole.clone();
+    let mut asked = FIRST_PAGE;
+    loop {
+        let page = store
+            .get_all(Some(range), Some(asked))
+            .await
+            .map_err(StorageError::read)?;
+        let Some(last) = page.last() else { break };
+        let last = Reflect::get(last, &JsValue::from_str("key"))
+            .map_err(StorageError::read)?;
+        let before = rows;
+        for record in &page {
+            rows += Reflect::get(record, &JsValue::from_str("count"))
+                .ok()
+                .and_then(|count| count.as_f64())
+                .unwrap_or(0.0) as usize;
+        }
+        if page.len() < asked as usize {
+            break;
+        }
+        let per_record = (rows - before).div_ceil(asked as usize);
+        asked = (READ_PAGE / per_record.max(1) as u32).max(1);
+        range = KeyRange::bound(&last, high, Some(true), None)
+            .map_err(StorageError::read)?;
+    }
+    Ok(rows)
+}
 
 /// The stored records of `store` in `tx` whose keys say they belong to
 /// `connection_id` (see `connection_rows`), in key order, each page
 /// handed to `decode` (which adds what it holds to the list) and let go
-/// before the next is asked for.
+/// before the next is asked for. The list is sized first from the rows
+/// the records say they hold: grown by doubling, it would leave the
+/// wasm memory, which never shrinks, holding its earlier sizes too.
 async fn in_connection_range<T>(
     tx: &Transaction,
     store: &str,
@@ -176,14 +219,17 @@ async fn in_connection_range<T>(
     let store = tx.store(store).map_err(StorageError::read)?;
     let whole = KeyRange::bound(&JsValue::from_str(&low), &high, None, None)
         .map_err(StorageError::read)?;
-    let mut records = Vec::new();
+    let mut records =
+        Vec::with_capacity(rows_in_range(&store, &whole, &high).await?);
     let mut range = whole;
+    let mut asked = FIRST_PAGE;
     loop {
         let page = store
-            .get_all(Some(range), Some(READ_PAGE))
+            .get_all(Some(range), Some(asked))
             .await
             .map_err(StorageError::read)?;
-        let full = page.len() == READ_PAGE as usize;
+        let full = page.len() == asked as usize;
+        let before = records.len();
         // The next page starts after this one's last key, which every
         // record carries under `key` (the store's key path).
         let last = match page.last() {
@@ -195,6 +241,8 @@ async fn in_connection_range<T>(
         if !full {
             break;
         }
+        let per_record = (records.len() - before).div_ceil(asked as usize);
+        asked = (READ_PAGE / per_record.max(1) as u32).max(1);
         range = KeyRange::bound(&last, &high, Some(true), None)
             .map_err(StorageError::read)?;
     }
