@@ -166,6 +166,12 @@ pub const READ_PAGE: u32 = 4_096;
 /// The records the first page asks for, before their size is known.
 const FIRST_PAGE: u32 = 64;
 
+/// Rows from which a read counts them all before it goes on (a second
+/// pass over the records): below it, a list grown by doubling wastes a
+/// few tens of MB at most, and counting would cost a start more time
+/// than that memory is worth.
+const MANY_ROWS: usize = 250_000;
+
 /// The rows stored in `store` for `connection_id`, from the `count` each
 /// bucket (or day) record carries, read a page at a time and let go.
 async fn rows_in_range(
@@ -205,9 +211,11 @@ async fn rows_in_range(
 /// The stored records of `store` in `tx` whose keys say they belong to
 /// `connection_id` (see `connection_rows`), in key order, each page
 /// handed to `decode` (which adds what it holds to the list) and let go
-/// before the next is asked for. The list is sized first from the rows
-/// the records say they hold: grown by doubling, it would leave the
-/// wasm memory, which never shrinks, holding its earlier sizes too.
+/// before the next is asked for. When the first page says there are
+/// many rows (see `MANY_ROWS`), the list is sized from the rows the
+/// records say they hold before it grows further: grown by doubling, it
+/// would leave the wasm memory, which never shrinks, holding its earlier
+/// sizes too.
 async fn in_connection_range<T>(
     tx: &Transaction,
     store: &str,
@@ -219,9 +227,12 @@ async fn in_connection_range<T>(
     let store = tx.store(store).map_err(StorageError::read)?;
     let whole = KeyRange::bound(&JsValue::from_str(&low), &high, None, None)
         .map_err(StorageError::read)?;
-    let mut records =
-        Vec::with_capacity(rows_in_range(&store, &whole, &high).await?);
-    let mut range = whole;
+    let stored = store
+        .count(Some(whole.clone()))
+        .await
+        .map_err(StorageError::read)? as usize;
+    let mut records = Vec::new();
+    let mut range = whole.clone();
     let mut asked = FIRST_PAGE;
     loop {
         let page = store
@@ -242,6 +253,10 @@ async fn in_connection_range<T>(
             break;
         }
         let per_record = (records.len() - before).div_ceil(asked as usize);
+        if before == 0 && stored * per_record > MANY_ROWS {
+            let rows = rows_in_range(&store, &whole, &high).await?;
+            records.reserve_exact(rows.saturating_sub(records.len()));
+        }
         asked = (READ_PAGE / per_record.max(1) as u32).max(1);
         range = KeyRange::bound(&last, &high, Some(true), None)
             .map_err(StorageError::read)?;
