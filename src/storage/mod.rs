@@ -6,6 +6,7 @@ mod buckets;
 mod budgets;
 mod error;
 mod imported;
+mod pager;
 mod pages;
 mod prices;
 mod records;
@@ -15,8 +16,9 @@ pub mod schema;
 use std::rc::Rc;
 
 pub use error::StorageError;
+pub use pager::READ_PAGE;
 pub use pages::Page;
-pub use repo::{OrgData, SyncPosition, READ_PAGE};
+pub use repo::{OrgData, SyncPosition};
 
 /// The name of keymeter's database in the page's origin.
 pub const DB_NAME: &str = "keymeter";

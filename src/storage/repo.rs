@@ -5,13 +5,13 @@
 use std::collections::HashMap;
 
 use futures::future::try_join_all;
-use js_sys::Reflect;
 use rexie::{KeyRange, Store, Transaction, TransactionMode};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
 use super::buckets::{add_bucket_rows, bucket_values};
+use super::pager::{rows_of_record, Pager};
 use super::schema::{
     ALERTS, API_KEYS, BUDGETS, BY_CONNECTION, CONNECTIONS, COST_DAYS, PEOPLE,
     PROJECTS, SETTINGS, SYNC_STATE, USAGE_BUCKETS, WATCHES,
@@ -155,55 +155,25 @@ async fn of_connection(
         .map_err(StorageError::read)
 }
 
-/// About how many rows a read of a connection's usage buckets or cost
-/// days asks IndexedDB for at a time: every record of a page exists in
-/// the JS heap until the page is decoded, so a page rather than all of
-/// them is the most the heap holds, with what the collector has yet to
-/// free. A bucket may hold one row or thousands, so the records asked
-/// for each time follow the rows the records so far held.
-pub const READ_PAGE: u32 = 4_096;
-
-/// The records the first page asks for, before their size is known.
-const FIRST_PAGE: u32 = 64;
-
 /// Rows from which a read counts them all before it goes on (a second
 /// pass over the records): below it, a list grown by doubling wastes a
 /// few tens of MB at most, and counting would cost a start more time
 /// than that memory is worth.
 const MANY_ROWS: usize = 250_000;
 
-/// The rows stored in `store` for `connection_id`, from the `count` each
-/// bucket (or day) record carries, read a page at a time and let go.
+/// The rows stored in `store` between `low` and `high`, from the `count`
+/// each bucket (or day) record carries.
 async fn rows_in_range(
     store: &Store,
-    whole: &KeyRange,
-    high: &JsValue,
+    low: &str,
+    high: &str,
 ) -> Result<usize, StorageError> {
+    let mut pager = Pager::new(store, low, high)?;
     let mut rows = 0;
-    let mut range = whole.clone();
-    let mut asked = FIRST_PAGE;
-    loop {
-        let page = store
-            .get_all(Some(range), Some(asked))
-            .await
-            .map_err(StorageError::read)?;
-        let Some(last) = page.last() else { break };
-        let last = Reflect::get(last, &JsValue::from_str("key"))
-            .map_err(StorageError::read)?;
-        let before = rows;
-        for record in &page {
-            rows += Reflect::get(record, &JsValue::from_str("count"))
-                .ok()
-                .and_then(|count| count.as_f64())
-                .unwrap_or(0.0) as usize;
-        }
-        if page.len() < asked as usize {
-            break;
-        }
-        let per_record = (rows - before).div_ceil(asked as usize);
-        asked = (READ_PAGE / per_record.max(1) as u32).max(1);
-        range = KeyRange::bound(&last, high, Some(true), None)
-            .map_err(StorageError::read)?;
+    while let Some(page) = pager.next().await? {
+        let held: usize = page.iter().map(rows_of_record).sum();
+        pager.held(page.len(), held);
+        rows += held;
     }
     Ok(rows)
 }
@@ -223,43 +193,28 @@ async fn in_connection_range<T>(
     mut decode: impl FnMut(Vec<JsValue>, &mut Vec<T>) -> Result<(), StorageError>,
 ) -> Result<Vec<T>, StorageError> {
     let (low, high) = connection_rows(connection_id);
-    let high = JsValue::from_str(&high);
     let store = tx.store(store).map_err(StorageError::read)?;
-    let whole = KeyRange::bound(&JsValue::from_str(&low), &high, None, None)
-        .map_err(StorageError::read)?;
-    let stored = store
-        .count(Some(whole.clone()))
-        .await
-        .map_err(StorageError::read)? as usize;
+    let whole = KeyRange::bound(
+        &JsValue::from_str(&low),
+        &JsValue::from_str(&high),
+        None,
+        None,
+    )
+    .map_err(StorageError::read)?;
+    let stored =
+        store.count(Some(whole)).await.map_err(StorageError::read)? as usize;
     let mut records = Vec::new();
-    let mut range = whole.clone();
-    let mut asked = FIRST_PAGE;
-    loop {
-        let page = store
-            .get_all(Some(range), Some(asked))
-            .await
-            .map_err(StorageError::read)?;
-        let full = page.len() == asked as usize;
+    let mut pager = Pager::new(&store, &low, &high)?;
+    while let Some(page) = pager.next().await? {
+        let (first, asked) = (records.is_empty(), page.len());
         let before = records.len();
-        // The next page starts after this one's last key, which every
-        // record carries under `key` (the store's key path).
-        let last = match page.last() {
-            Some(row) => Reflect::get(row, &JsValue::from_str("key"))
-                .map_err(StorageError::read)?,
-            None => break,
-        };
         decode(page, &mut records)?;
-        if !full {
-            break;
-        }
-        let per_record = (records.len() - before).div_ceil(asked as usize);
-        if before == 0 && stored * per_record > MANY_ROWS {
-            let rows = rows_in_range(&store, &whole, &high).await?;
+        let held = records.len() - before;
+        pager.held(asked, held);
+        if first && stored * held.div_ceil(asked.max(1)) > MANY_ROWS {
+            let rows = rows_in_range(&store, &low, &high).await?;
             records.reserve_exact(rows.saturating_sub(records.len()));
         }
-        asked = (READ_PAGE / per_record.max(1) as u32).max(1);
-        range = KeyRange::bound(&last, &high, Some(true), None)
-            .map_err(StorageError::read)?;
     }
     Ok(records)
 }
