@@ -160,7 +160,7 @@ pub fn AnalyticsPage() -> impl IntoView {
                 <div><dt>"Tokens"</dt><dd id="total-tokens">{move || count(total().tokens)}</dd></div>
                 <div><dt>"Requests"</dt><dd id="total-requests">{move || count(total().requests)}</dd></div>
                 <div><dt>"Estimated cost"</dt><dd id="total-cost">{move || cost(&total())}</dd></div>
-                <div><dt>"Unpriced tokens"</dt><dd id="total-unpriced">{move || { let t = total(); if t.is_understated() { format!("{} (left out of the cost)", count(t.unpriced_tokens)) } else { "none".to_owned() } }}</dd></div>
+                <div><dt>"Unpriced usage"</dt><dd id="total-unpriced">{move || { let t = total(); match (t.is_understated(), t.unpriced_tokens) { (false, _) => "none".to_owned(), (true, 0) => "tool calls or storage (left out of the cost)".to_owned(), (true, tokens) => format!("{} tokens (left out of the cost)", count(tokens)) } }}</dd></div>
             </dl>
         </section>
         <ScopeBudgets/>
