@@ -23,10 +23,8 @@ use crate::domain::usage::UsageRecord;
 /// fails its own page before any transaction begins.
 pub struct Page {
     store: &'static str,
-    /// The first and last stored key the page's span covers, both
-    /// included; `None` for a page with no buckets, which replaces
-    /// nothing.
-    span: Option<(String, String)>,
+    /// What the page replaces: stored keys, or key ranges.
+    clears: Vec<JsValue>,
     rows: Vec<JsValue>,
     position: Option<JsValue>,
 }
@@ -46,10 +44,36 @@ impl Page {
         records: &[UsageRecord],
         position: Option<&SyncPosition>,
     ) -> Result<Page, StorageError> {
-        // Buckets are stored under their own keys.
-        let span =
-            span.map(|(first, last)| (first.to_owned(), last.to_owned()));
-        Page::new(USAGE_BUCKETS, span, bucket_values(records)?, position)
+        Page::new(
+            USAGE_BUCKETS,
+            spanned(span)?,
+            bucket_values(records)?,
+            position,
+        )
+    }
+
+    /// A page of usage replacing the buckets `bucket_keys` and those
+    /// `records` fall in, wherever each lies (an import, the demo).
+    pub fn usage_buckets(
+        bucket_keys: &[String],
+        records: &[UsageRecord],
+        position: Option<&SyncPosition>,
+    ) -> Result<Page, StorageError> {
+        Page::new(
+            USAGE_BUCKETS,
+            keys(bucket_keys),
+            bucket_values(records)?,
+            position,
+        )
+    }
+
+    /// Costs replacing the days `day_keys` and those `records` fall in.
+    pub fn cost_days(
+        day_keys: &[String],
+        records: &[CostRecord],
+        position: Option<&SyncPosition>,
+    ) -> Result<Page, StorageError> {
+        Page::new(COST_DAYS, keys(day_keys), bucket_values(records)?, position)
     }
 
     /// A page of billed costs whose days run from `first` to `last` (day
@@ -60,14 +84,12 @@ impl Page {
         records: &[CostRecord],
         position: Option<&SyncPosition>,
     ) -> Result<Page, StorageError> {
-        let span =
-            span.map(|(first, last)| (first.to_owned(), last.to_owned()));
-        Page::new(COST_DAYS, span, bucket_values(records)?, position)
+        Page::new(COST_DAYS, spanned(span)?, bucket_values(records)?, position)
     }
 
     fn new(
         store: &'static str,
-        span: Option<(String, String)>,
+        clears: Vec<JsValue>,
         rows: Vec<JsValue>,
         position: Option<&SyncPosition>,
     ) -> Result<Page, StorageError> {
@@ -82,15 +104,37 @@ impl Page {
             .transpose()?;
         Ok(Page {
             store,
-            span,
+            clears,
             rows,
             position,
         })
     }
 }
 
+/// Every stored key from `first` to `last`, both included, as a range to
+/// clear; nothing for a page with no buckets.
+fn spanned(span: Option<(&str, &str)>) -> Result<Vec<JsValue>, StorageError> {
+    span.map(|(first, last)| {
+        KeyRange::bound(
+            &JsValue::from_str(first),
+            &JsValue::from_str(last),
+            None,
+            None,
+        )
+        .map(JsValue::from)
+        .map_err(StorageError::write)
+    })
+    .into_iter()
+    .collect()
+}
+
+/// Stored keys to clear: a bucket or day is one record under its key.
+fn keys(keys: &[String]) -> Vec<JsValue> {
+    keys.iter().map(|key| JsValue::from_str(key)).collect()
+}
+
 impl Db {
-    /// Stores `pages` in one transaction: each replaces its span and
+    /// Stores `pages` in one transaction: each replaces what it clears and
     /// records its position, and a failure stores none of them.
     pub async fn store_pages(
         &self,
@@ -107,7 +151,7 @@ impl Db {
         let costs = tx.store(COST_DAYS).map_err(StorageError::write)?;
         let positions = tx.store(SYNC_STATE).map_err(StorageError::write)?;
         // Each request is made when its future is first polled, and the
-        // futures are polled in order: a page's delete comes before its
+        // futures are polled in order: a page's deletes come before its
         // puts, and one page's writes before the next's.
         let mut requests: Vec<LocalBoxFuture<'_, rexie::Result<()>>> =
             Vec::new();
@@ -117,15 +161,8 @@ impl Db {
             } else {
                 &costs
             };
-            if let Some((low, high)) = &page.span {
-                let range = KeyRange::bound(
-                    &JsValue::from_str(low),
-                    &JsValue::from_str(high),
-                    None,
-                    None,
-                )
-                .map_err(StorageError::write)?;
-                requests.push(Box::pin(store.delete(JsValue::from(range))));
+            for cleared in &page.clears {
+                requests.push(Box::pin(store.delete(cleared.clone())));
             }
             let rows = page.rows.iter().map(|row| (row.clone(), None));
             requests.push(Box::pin(store.put_all(rows)));

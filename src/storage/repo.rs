@@ -4,18 +4,18 @@
 
 use std::collections::HashMap;
 
-use futures::future::try_join_all;
 use rexie::{KeyRange, Store, Transaction, TransactionMode};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
-use super::buckets::{add_bucket_rows, bucket_values};
+use super::buckets::add_bucket_rows;
 use super::pager::{rows_of_record, Pager};
 use super::schema::{
     ALERTS, API_KEYS, BUDGETS, BY_CONNECTION, CONNECTIONS, COST_DAYS, PEOPLE,
     PROJECTS, SETTINGS, SYNC_STATE, USAGE_BUCKETS, WATCHES,
 };
+use super::Page;
 use super::{Db, StorageError};
 use crate::domain::connection::Connection;
 use crate::domain::cost::CostRecord;
@@ -499,11 +499,8 @@ impl Db {
         records: &[UsageRecord],
         position: Option<&SyncPosition>,
     ) -> Result<(), StorageError> {
-        // Each bucket is one record under its own key.
-        let deletes = bucket_keys.iter().map(|key| Ok(JsValue::from_str(key)));
-        let rows = bucket_values(records)?;
-        self.replace_page(USAGE_BUCKETS, deletes, rows, position)
-            .await
+        let page = Page::usage_buckets(bucket_keys, records, position)?;
+        self.store_pages(&[page]).await
     }
 
     /// Replaces the stored costs of the days `day_keys`, and of every
@@ -514,55 +511,8 @@ impl Db {
         records: &[CostRecord],
         position: Option<&SyncPosition>,
     ) -> Result<(), StorageError> {
-        // Each day is one record under its own key.
-        let deletes = day_keys.iter().map(|key| Ok(JsValue::from_str(key)));
-        let rows = bucket_values(records)?;
-        self.replace_page(COST_DAYS, deletes, rows, position).await
-    }
-
-    /// Deletes what `deletes` name (keys or key ranges), then puts
-    /// `rows` and the position, in one transaction.
-    async fn replace_page(
-        &self,
-        store_name: &str,
-        deletes: impl Iterator<Item = Result<JsValue, StorageError>>,
-        rows: Vec<JsValue>,
-        position: Option<&SyncPosition>,
-    ) -> Result<(), StorageError> {
-        let tx = self
-            .rexie()
-            .transaction(&[store_name, SYNC_STATE], TransactionMode::ReadWrite)
-            .map_err(StorageError::write)?;
-        let store = tx.store(store_name).map_err(StorageError::write)?;
-        // The deletes are all sent before any is awaited, and the rows
-        // are only put once every delete is done.
-        let deletes = deletes
-            .map(|key| Ok(store.delete(key?)))
-            .collect::<Result<Vec<_>, StorageError>>()?;
-        try_join_all(deletes).await.map_err(StorageError::write)?;
-        let rows = store.put_all(rows.into_iter().map(|row| (row, None)));
-        let position = async {
-            let Some(position) = position else {
-                return Ok(());
-            };
-            let key = scoped_id(&position.connection_id, &position.stream);
-            let stored = Stored {
-                key,
-                bucket: None,
-                record: position,
-            };
-            tx.store(SYNC_STATE)
-                .map_err(StorageError::write)?
-                .put(&to_js(&stored)?, None)
-                .await
-                .map_err(StorageError::write)?;
-            Ok(())
-        };
-        let (rows, position) = futures::join!(rows, position);
-        rows.map_err(StorageError::write)?;
-        position?;
-        tx.done().await.map_err(StorageError::write)?;
-        Ok(())
+        let page = Page::cost_days(day_keys, records, position)?;
+        self.store_pages(&[page]).await
     }
 
     /// Every stream position of `connection_id`.
