@@ -18,6 +18,7 @@ pub mod monitor;
 pub mod name;
 pub mod overview;
 pub mod people;
+pub mod preview;
 pub mod price;
 pub mod range;
 pub mod route;
