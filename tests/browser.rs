@@ -838,3 +838,52 @@ mod budgets {
         drop_db(db, &name).await;
     }
 }
+
+#[wasm_bindgen_test]
+async fn the_overview_rows_read_first_are_the_ones_the_preview_names() {
+    use keymeter::domain::analytics::Days;
+    use keymeter::domain::demo::stored_usage;
+    use keymeter::domain::preview::Preview;
+    use keymeter::domain::zone::Zone;
+
+    let name = db_name("preview");
+    let db = open(&name).await;
+    let org = demo_org("c1", day(31), 60);
+    let now = day(31).to_unix() + 20 * 3600;
+    let usage = stored_usage(&org, now);
+    db.save_directory("c1", &org.projects, &org.keys, 0)
+        .await
+        .unwrap();
+    db.replace_buckets(&buckets(&usage), &usage).await.unwrap();
+    let days: Vec<String> = org.costs.iter().map(|c| c.day_key()).collect();
+    db.store_cost_page(&days, &org.costs, None).await.unwrap();
+    // Another organization's rows of the same days stay out.
+    let other = demo_org("c2", day(31), 10);
+    db.replace_buckets(&buckets(&other.usage), &other.usage)
+        .await
+        .unwrap();
+
+    for zone in [Zone::utc(), Zone::fixed("Asia/Kolkata", 19_800)] {
+        let range = Days::ending(zone.date(now), 7);
+        let preview = Preview::new(&zone, range);
+        let read = db.overview_rows("c1", &preview).await.unwrap();
+        let wanted = preview.rows_of(&usage);
+        assert!(wanted.len() < usage.len(), "{}", zone.name());
+        assert_eq!(sorted(read.usage), sorted(wanted), "{}", zone.name());
+
+        let mut costs = read.costs;
+        costs.sort_by_key(|c| c.natural_key());
+        let mut billed: Vec<_> = org
+            .costs
+            .iter()
+            .filter(|c| c.start_time >= preview.daily_from())
+            .cloned()
+            .collect();
+        billed.sort_by_key(|c| c.natural_key());
+        assert!(!billed.is_empty() && billed.len() < org.costs.len());
+        assert_eq!(costs, billed);
+        assert_eq!(read.keys.len(), org.keys.len());
+        assert_eq!(read.projects.len(), org.projects.len());
+    }
+    drop_db(db, &name).await;
+}

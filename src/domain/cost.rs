@@ -50,6 +50,16 @@ pub fn cost_day_key(connection_id: &str, start_time: i64) -> String {
     format!("{connection_id}{SEP}costs{SEP}{start_time}")
 }
 
+/// The natural keys of a connection's cost rows of the days from `from`
+/// on (both bounds inclusive). `from` is a UTC midnight after 2001, whose
+/// ten digits compare as text with every stored day's.
+pub fn days_from(connection_id: &str, from: i64) -> (String, String) {
+    (
+        cost_day_key(connection_id, from),
+        format!("{connection_id}{SEP}costs{SEP}\u{ffff}"),
+    )
+}
+
 /// Reads a non-negative decimal (`12.50`, `0.8958740000000000`, `1e-6`)
 /// as an exact amount, rounding beyond picodollars half up. Negative
 /// amounts (credits) read as zero is wrong, so they are refused instead.
@@ -77,6 +87,26 @@ mod tests {
             let theirs = key(other);
             assert!(theirs < low || theirs > high, "{other}");
         }
+    }
+
+    #[test]
+    fn the_days_from_a_midnight_hold_it_and_later_days_only() {
+        let day = 1_774_915_200;
+        let (low, high) = days_from("c1", day);
+        let key = |connection: &str, start: i64| {
+            format!(
+                "{}{SEP}proj_1{SEP}Tokens{SEP}",
+                cost_day_key(connection, start)
+            )
+        };
+        for start in [day, day + 86_400, day + 400 * 86_400] {
+            let ours = key("c1", start);
+            assert!(low <= ours && ours <= high, "{start}");
+        }
+        let before = key("c1", day - 86_400);
+        assert!(before < low);
+        let other = key("c2", day);
+        assert!(other < low || other > high);
     }
 
     #[test]

@@ -187,18 +187,15 @@ mod tests {
                 assert!(!first.table.rows.is_empty());
             }
             // A range that ended weeks ago is made of old daily rows.
-            let days =
-                Days::new(today.add_days(-70), today.add_days(-40));
+            let days = Days::new(today.add_days(-70), today.add_days(-40));
             let preview = Preview::new(&zone, days);
-            let first =
-                page_of(&org, &preview.rows_of(&all), &zone, days, now);
+            let first = page_of(&org, &preview.rows_of(&all), &zone, days, now);
             assert_eq!(first, page_of(&org, &all, &zone, days, now));
         }
     }
 
     #[test]
-    fn hourly_rows_are_left_out_in_utc_only_while_daily_rows_cover_the_range(
-    ) {
+    fn hourly_rows_are_left_out_in_utc_only_while_daily_rows_cover_the_range() {
         let last = Date::new(2026, 3, 31);
         let org = demo_org("c", last, 60);
         let now = last.to_unix() + 20 * 3600;

@@ -319,9 +319,62 @@ pub fn connection_rows(connection_id: &str) -> (String, String) {
     bucket_rows(connection_id)
 }
 
+/// Bucket starts in stored keys are written in decimal, and compare as
+/// text only while they have the same number of digits: ten, from
+/// September 2001 to the year 2286. A bound before that reads from the
+/// start.
+const TEN_DIGITS: i64 = 1_000_000_000;
+
+/// The natural keys of a connection's rows of one kind and width whose
+/// buckets start at `from` or later (both bounds inclusive).
+pub fn rows_from(
+    connection_id: &str,
+    kind: UsageKind,
+    width: BucketWidth,
+    from: i64,
+) -> (String, String) {
+    let prefix = format!(
+        "{connection_id}{SEP}{}{SEP}{}{SEP}",
+        kind.path(),
+        width.as_str()
+    );
+    let low = if from < TEN_DIGITS {
+        prefix.clone()
+    } else {
+        format!("{prefix}{from}")
+    };
+    (low, format!("{prefix}\u{ffff}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_from_a_start_hold_its_bucket_and_later_ones_of_one_kind_only() {
+        let row = |kind, width, start| UsageRecord {
+            kind,
+            width,
+            start_time: start,
+            end_time: start + width.seconds(),
+            ..record()
+        };
+        let day = 1_774_915_200;
+        let (low, high) =
+            rows_from("c1", UsageKind::Completions, BucketWidth::Day, day);
+        let inside = |r: &UsageRecord| {
+            let key = r.natural_key();
+            low <= key && key <= high
+        };
+        let completions = UsageKind::Completions;
+        assert!(inside(&row(completions, BucketWidth::Day, day)));
+        assert!(inside(&row(completions, BucketWidth::Day, day + 86_400)));
+        assert!(!inside(&row(completions, BucketWidth::Day, day - 86_400)));
+        assert!(!inside(&row(completions, BucketWidth::Hour, day)));
+        assert!(!inside(&row(UsageKind::Embeddings, BucketWidth::Day, day)));
+        let (low, _) = rows_from("c1", completions, BucketWidth::Day, 0);
+        assert!(low <= row(completions, BucketWidth::Day, day).natural_key());
+    }
 
     #[test]
     fn each_kind_is_at_its_index_in_all() {

@@ -8,6 +8,7 @@ mod error;
 mod imported;
 mod pager;
 mod pages;
+mod preview;
 mod prices;
 mod records;
 mod repo;

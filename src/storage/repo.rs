@@ -223,6 +223,25 @@ fn only(value: &str) -> Result<KeyRange, StorageError> {
     KeyRange::only(&JsValue::from_str(value)).map_err(StorageError::read)
 }
 
+/// The projects, keys and people stored for `connection_id`, read in
+/// `tx`, which covers their stores.
+pub(super) async fn directory_in(
+    tx: &Transaction,
+    connection_id: &str,
+) -> Result<OrgData, StorageError> {
+    let (projects, keys, people) = futures::try_join!(
+        of_connection(tx, PROJECTS, connection_id),
+        of_connection(tx, API_KEYS, connection_id),
+        of_connection(tx, PEOPLE, connection_id)
+    )?;
+    Ok(OrgData {
+        projects: records(projects)?,
+        keys: records(keys)?,
+        people: records(people)?,
+        ..OrgData::default()
+    })
+}
+
 impl Db {
     /// Every connection, oldest first.
     pub async fn connections(&self) -> Result<Vec<Connection>, StorageError> {
@@ -616,17 +635,7 @@ impl Db {
                 TransactionMode::ReadOnly,
             )
             .map_err(StorageError::read)?;
-        let (projects, keys, people) = futures::try_join!(
-            of_connection(&tx, PROJECTS, connection_id),
-            of_connection(&tx, API_KEYS, connection_id),
-            of_connection(&tx, PEOPLE, connection_id)
-        )?;
-        Ok(OrgData {
-            projects: records(projects)?,
-            keys: records(keys)?,
-            people: records(people)?,
-            ..OrgData::default()
-        })
+        directory_in(&tx, connection_id).await
     }
 
     /// Everything stored for `connection_id`.
