@@ -125,6 +125,7 @@ fn forget_burn(totals: &mut Totals) {
 mod tests {
     use super::*;
     use crate::domain::demo::{demo_org, stored_usage};
+    use crate::domain::overview::counted_rows;
     use crate::domain::price::built_in_table;
     use crate::domain::time::Date;
     use crate::domain::usage::UsageKind;
@@ -185,6 +186,13 @@ mod tests {
                 let whole = page_of(&org, &all, &zone, days, now);
                 assert_eq!(first, whole, "{} {days:?}", zone.name());
                 assert!(!first.table.rows.is_empty());
+                // The rows the usage download lists are the same too.
+                let listed = |rows| {
+                    let (mut rows, _) = counted_rows(rows, &zone, days);
+                    rows.sort_by_key(|r| r.natural_key());
+                    rows.into_iter().cloned().collect::<Vec<_>>()
+                };
+                assert_eq!(listed(&rows), listed(&all));
             }
             // A range that ended weeks ago is made of old daily rows.
             let days = Days::new(today.add_days(-70), today.add_days(-40));

@@ -3,15 +3,17 @@
 
 use leptos::prelude::*;
 
-use super::state::{AppState, Notice, Secret, ALL};
+use super::state::{AppState, EarlyRows, Notice, Secret, View, ALL};
 use crate::api::client::{CancelToken, Client};
 use crate::api::endpoints;
 use crate::api::ApiError;
+use crate::domain::analytics::Days;
 use crate::domain::connection::{new_label, Connection};
 use crate::domain::demo::{
     self, demo_org, stored_usage, DEMO_CONNECTION, DEMO_DAYS,
 };
 use crate::domain::keys::{check_key_text, ApiKey};
+use crate::domain::preview::Preview;
 use crate::domain::price::PriceTable;
 use crate::domain::range::RangeChoice;
 use crate::domain::sort;
@@ -125,6 +127,12 @@ pub async fn select(state: AppState, id: String) {
     } else {
         vec![id.clone()]
     };
+    // Early rows help a page that is waiting: not a reload of the data
+    // already shown, nor a page other than the overview.
+    let shown = state.loaded.get_untracked().as_deref() == Some(id.as_str());
+    if !shown && state.view.get_untracked() == View::Overview {
+        show_early_rows(state, &db, &id, &ids).await;
+    }
     let mut data = OrgData::default();
     for one in ids {
         match db.org_data(&one).await {
@@ -139,8 +147,37 @@ pub async fn select(state: AppState, id: String) {
     }
     state.data.set(data);
     state.loaded.set(Some(id.clone()));
+    state.early.set(None);
+    super::marks::mark(super::marks::DATA_LOADED);
     if let Err(error) = db.set_setting(SELECTED, &id).await {
         report(state, error);
+    }
+}
+
+/// Reads what the Overview page of the range on screen needs of
+/// selection `id` (organizations `ids`) and shows it, ahead of the rest
+/// of their data, which can be years of rows. A failure here only delays
+/// the page: the full read that follows reports it.
+async fn show_early_rows(state: AppState, db: &Db, id: &str, ids: &[String]) {
+    let zone = state.zone.get_untracked();
+    let span = untrack(|| state.span());
+    let preview = Preview::new(&zone, Days::new(span.first, span.last));
+    let mut data = OrgData::default();
+    for one in ids {
+        match db.overview_rows(one, &preview).await {
+            Ok(more) => data.extend(more),
+            Err(error) => {
+                log::warn!("reading the overview's rows first failed: {error}");
+                return;
+            }
+        }
+    }
+    if state.selected.get_untracked().as_deref() == Some(id) {
+        state.early.set(Some(EarlyRows {
+            selection: id.to_owned(),
+            preview,
+            data,
+        }));
     }
 }
 

@@ -19,6 +19,7 @@ mod files;
 mod filter_bar;
 mod import;
 mod keys;
+mod marks;
 pub mod monitor;
 mod notify;
 mod notify_button;

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::chart::ChartView;
 use super::download::{file_stem, Downloads};
+use super::marks;
 use super::state::AppState;
 use super::summaries::Summaries;
 use std::collections::HashMap;
@@ -23,6 +24,7 @@ use crate::domain::money::group_thousands;
 use crate::domain::overview::{
     counted_rows, overview_page, Overview, OverviewPage, Totals,
 };
+use crate::domain::preview::preview_page;
 use crate::domain::time::Date;
 
 /// The whole page, its figures worked out once for the chart and the
@@ -34,7 +36,13 @@ pub fn OverviewView() -> impl IntoView {
         let zone = state.zone.get();
         let span = state.span();
         let days = Days::new(span.first, span.last);
-        state.with_inputs(|inputs| overview_page(inputs, &zone, days, now()))
+        state.with_overview_inputs(&zone, days, |inputs, early| {
+            if early {
+                preview_page(inputs, &zone, days, now())
+            } else {
+                overview_page(inputs, &zone, days, now())
+            }
+        })
     });
     let chart = Memo::new(move |_| {
         let zone = state.zone.get();
@@ -114,10 +122,12 @@ fn OverviewTable(page: Memo<OverviewPage>) -> impl IntoView {
         let zone = state.zone.get_untracked();
         let span = untrack(|| state.span());
         let days = Days::new(span.first, span.last);
-        state.prices.with_untracked(|prices| {
-            state.data.with_untracked(|d| {
-                let (rows, _) = counted_rows(&d.usage, &zone, days);
-                rows_table(prices, &rows, &zone)
+        // The rows the table adds up, early ones included: they hold
+        // every row of the range.
+        untrack(|| {
+            state.with_overview_inputs(&zone, days, |inputs, _| {
+                let (rows, _) = counted_rows(inputs.records, &zone, days);
+                rows_table(inputs.prices, &rows, &zone)
             })
         })
     });
@@ -201,29 +211,18 @@ fn OverviewTable(page: Memo<OverviewPage>) -> impl IntoView {
     }
 }
 
-/// The performance-timeline mark of the frame that first shows stored
-/// figures in the overview: how long start-up takes, for a benchmark or
-/// the browser's profiler.
-pub const READY_MARK: &str = "keymeter:overview-ready";
-
-/// Sets `READY_MARK` on the next frame once the loaded data gives the
+/// Sets the `OVERVIEW_READY` mark on the next frame once the loaded data gives the
 /// table lines; later changes leave it alone.
 fn mark_when_shown(state: AppState, table: Memo<Overview>) {
     Effect::new(move |marked: Option<bool>| {
         if marked == Some(true) {
             return true;
         }
-        let shown = state.loaded.with(Option::is_some)
+        let shown = (state.loaded.with(Option::is_some)
+            || state.early.with(Option::is_some))
             && table.with(|t| !t.rows.is_empty() || t.unattributed.is_some());
         if shown {
-            request_animation_frame(|| {
-                let performance = window().performance();
-                if let Some(Err(error)) =
-                    performance.map(|p| p.mark(READY_MARK))
-                {
-                    log::warn!("cannot mark the overview as shown: {error:?}");
-                }
-            });
+            request_animation_frame(|| marks::mark(marks::OVERVIEW_READY));
         }
         shown
     });

@@ -5,14 +5,25 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 
 use crate::api::client::CancelToken;
+use crate::domain::analytics::{Days, Inputs};
 use crate::domain::budget::{Alert, Budget, BurnWatch};
 use crate::domain::connection::Connection;
+use crate::domain::preview::Preview;
 use crate::domain::price::PriceTable;
 use crate::domain::range::{RangeChoice, Span};
 use crate::domain::route::Narrowing;
 pub use crate::domain::route::View;
 use crate::domain::zone::{Zone, UTC};
 use crate::storage::{Db, OrgData};
+
+/// What a selection's Overview page needs, read before the rest of its
+/// data (see `domain::preview`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct EarlyRows {
+    pub selection: String,
+    pub preview: Preview,
+    pub data: OrgData,
+}
 
 /// The picker's value for "every organization together".
 pub const ALL: &str = "*";
@@ -72,6 +83,9 @@ pub struct AppState {
     pub data: RwSignal<OrgData>,
     /// Which selection `data` belongs to, once loaded.
     pub loaded: RwSignal<Option<String>>,
+    /// The Overview page's rows, read ahead of the rest of a selection's
+    /// data; the page shows them until `data` is loaded.
+    pub early: RwSignal<Option<EarlyRows>>,
     /// Admin keys by connection id, in memory only.
     pub secrets: RwSignal<HashMap<String, Secret>>,
     pub notice: RwSignal<Option<Notice>>,
@@ -111,6 +125,7 @@ impl AppState {
             selected: RwSignal::new(None),
             data: RwSignal::new(OrgData::default()),
             loaded: RwSignal::new(None),
+            early: RwSignal::new(None),
             secrets: RwSignal::new(HashMap::new()),
             notice,
             prices: RwSignal::new(PriceTable::built_in()),
@@ -185,25 +200,50 @@ impl AppState {
 
     /// Runs `f` over what the analytics are made from: the loaded data
     /// and the user's prices (tracked).
-    pub fn with_inputs<T>(
+    pub fn with_inputs<T>(&self, f: impl FnOnce(&Inputs) -> T) -> T {
+        self.prices
+            .with(|prices| self.data.with(|d| f(&inputs(d, prices))))
+    }
+
+    /// Runs `f` over what the Overview page of `days` in `zone` is made
+    /// from, telling it whether that is only the early rows: those while
+    /// the selection's data is loading and they serve these days, else
+    /// the loaded data (tracked).
+    pub fn with_overview_inputs<T>(
         &self,
-        f: impl FnOnce(&crate::domain::analytics::Inputs) -> T,
+        zone: &Zone,
+        days: Days,
+        f: impl FnOnce(&Inputs, bool) -> T,
     ) -> T {
-        self.prices.with(|prices| {
-            self.data.with(|d| {
-                f(&crate::domain::analytics::Inputs {
-                    records: &d.usage,
-                    keys: &d.keys,
-                    projects: &d.projects,
-                    people: &d.people,
-                    prices,
-                })
-            })
-        })
+        let selected = self.selected.get();
+        if self.loaded.with(|loaded| *loaded == selected) {
+            return self.with_inputs(|inputs| f(inputs, false));
+        }
+        // `f` comes back when there are no early rows for these days.
+        let early = self.early.with(move |early| match early {
+            Some(e)
+                if selected.as_ref() == Some(&e.selection)
+                    && e.preview.serves(zone, days) =>
+            {
+                Ok(self.prices.with(|p| f(&inputs(&e.data, p), true)))
+            }
+            _ => Err(f),
+        });
+        early.unwrap_or_else(|f| self.with_inputs(|inputs| f(inputs, false)))
     }
 
     pub fn db(&self) -> Option<Db> {
         self.db.get_untracked()
+    }
+}
+
+fn inputs<'a>(data: &'a OrgData, prices: &'a PriceTable) -> Inputs<'a> {
+    Inputs {
+        records: &data.usage,
+        keys: &data.keys,
+        projects: &data.projects,
+        people: &data.people,
+        prices,
     }
 }
 
