@@ -128,9 +128,12 @@ pub async fn select(state: AppState, id: String) {
         vec![id.clone()]
     };
     // Early rows help a page that is waiting: not a reload of the data
-    // already shown, nor a page other than the overview.
+    // already shown, nor a page other than the overview. A range of half
+    // a year or more needs most of a history (a year by default), which
+    // would then be read twice.
     let shown = state.loaded.get_untracked().as_deref() == Some(id.as_str());
-    if !shown && state.view.get_untracked() == View::Overview {
+    let short = untrack(|| state.span()).days() < EARLY_DAYS;
+    if !shown && short && state.view.get_untracked() == View::Overview {
         show_early_rows(state, &db, &id, &ids).await;
     }
     let mut data = OrgData::default();
@@ -153,6 +156,10 @@ pub async fn select(state: AppState, id: String) {
         report(state, error);
     }
 }
+
+/// Ranges shorter than this many days have their overview read ahead of
+/// the rest of the data.
+const EARLY_DAYS: i64 = 180;
 
 /// Reads what the Overview page of the range on screen needs of
 /// selection `id` (organizations `ids`) and shows it, ahead of the rest
