@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::chart::ChartView;
 use super::download::{file_stem, Downloads};
 use super::marks;
-use super::state::AppState;
+use super::state::{AppState, Shown};
 use super::summaries::Summaries;
 use std::collections::HashMap;
 
@@ -66,7 +66,12 @@ fn OverviewTable(page: Memo<OverviewPage>) -> impl IntoView {
         (span.from, span.to)
     });
     let table = Memo::new(move |_| page.with(|p| p.table.clone()));
-    mark_when_shown(state, table);
+    let shown = Memo::new(move |_| {
+        let zone = state.zone.get();
+        let span = state.span();
+        state.overview_rows(&zone, Days::new(span.first, span.last))
+    });
+    mark_when_shown(shown, table);
 
     // The budget each key (and the organization) is closest to spending.
     let budgets = Memo::new(move |_| {
@@ -197,7 +202,10 @@ fn OverviewTable(page: Memo<OverviewPage>) -> impl IntoView {
                 </table>
             </div>
             <UnpricedNote overview=table/>
-            {move || table.with(|t| t.rows.is_empty() && t.unattributed.is_none()).then(|| view! {
+            {move || (shown.get() == Shown::Loading && state.selected.with(Option::is_some)).then(|| view! {
+                <p class="note" id="loading-note">"Reading the stored usage…"</p>
+            })}
+            {move || (shown.get() != Shown::Loading && table.with(|t| t.rows.is_empty() && t.unattributed.is_none())).then(|| view! {
                 <p class="note" id="empty-note">"No API keys or usage yet: sync this organization, or widen the range."</p>
             })}
             {move || {
@@ -211,20 +219,19 @@ fn OverviewTable(page: Memo<OverviewPage>) -> impl IntoView {
     }
 }
 
-/// Sets the `OVERVIEW_READY` mark on the next frame once the loaded data gives the
-/// table lines; later changes leave it alone.
-fn mark_when_shown(state: AppState, table: Memo<Overview>) {
+/// Sets the `OVERVIEW_READY` mark on the next frame once stored rows,
+/// early or all, give the table lines; later changes leave it alone.
+fn mark_when_shown(shown: Memo<Shown>, table: Memo<Overview>) {
     Effect::new(move |marked: Option<bool>| {
         if marked == Some(true) {
             return true;
         }
-        let shown = (state.loaded.with(Option::is_some)
-            || state.early.with(Option::is_some))
+        let ready = shown.get() != Shown::Loading
             && table.with(|t| !t.rows.is_empty() || t.unattributed.is_some());
-        if shown {
+        if ready {
             request_animation_frame(|| marks::mark(marks::OVERVIEW_READY));
         }
-        shown
+        ready
     });
 }
 

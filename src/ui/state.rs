@@ -25,6 +25,17 @@ pub struct EarlyRows {
     pub data: OrgData,
 }
 
+/// The rows a page is made from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shown {
+    /// The selection's whole data.
+    Loaded,
+    /// The early rows that serve the page (see `EarlyRows`).
+    Early,
+    /// Neither yet: the selection's data is being read.
+    Loading,
+}
+
 /// The picker's value for "every organization together".
 pub const ALL: &str = "*";
 
@@ -205,31 +216,46 @@ impl AppState {
             .with(|prices| self.data.with(|d| f(&inputs(d, prices))))
     }
 
+    /// What the Overview page of `days` in `zone` can be made from
+    /// (tracked).
+    pub fn overview_rows(&self, zone: &Zone, days: Days) -> Shown {
+        let selected = self.selected.get();
+        if self.loaded.with(|loaded| *loaded == selected) {
+            return Shown::Loaded;
+        }
+        let early = self.early.with(|early| {
+            early.as_ref().is_some_and(|e| {
+                selected.as_ref() == Some(&e.selection)
+                    && e.preview.serves(zone, days)
+            })
+        });
+        if early {
+            Shown::Early
+        } else {
+            Shown::Loading
+        }
+    }
+
     /// Runs `f` over what the Overview page of `days` in `zone` is made
-    /// from, telling it whether that is only the early rows: those while
-    /// the selection's data is loading and they serve these days, else
-    /// the loaded data (tracked).
+    /// from, telling it whether that is only the early rows (see
+    /// `overview_rows`); while nothing is, the loaded data of an earlier
+    /// selection, if any (tracked).
     pub fn with_overview_inputs<T>(
         &self,
         zone: &Zone,
         days: Days,
         f: impl FnOnce(&Inputs, bool) -> T,
     ) -> T {
-        let selected = self.selected.get();
-        if self.loaded.with(|loaded| *loaded == selected) {
+        if self.overview_rows(zone, days) != Shown::Early {
             return self.with_inputs(|inputs| f(inputs, false));
         }
-        // `f` comes back when there are no early rows for these days.
-        let early = self.early.with(move |early| match early {
-            Some(e)
-                if selected.as_ref() == Some(&e.selection)
-                    && e.preview.serves(zone, days) =>
-            {
-                Ok(self.prices.with(|p| f(&inputs(&e.data, p), true)))
-            }
-            _ => Err(f),
-        });
-        early.unwrap_or_else(|f| self.with_inputs(|inputs| f(inputs, false)))
+        self.prices.with(|prices| {
+            self.early.with(|early| {
+                let data = early.as_ref().map(|e| &e.data);
+                let empty = OrgData::default();
+                f(&inputs(data.unwrap_or(&empty), prices), true)
+            })
+        })
     }
 
     pub fn db(&self) -> Option<Db> {
