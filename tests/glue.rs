@@ -107,3 +107,26 @@ fn the_monitor_sees_when_the_tab_is_hidden() {
     set("visible");
     assert!(keymeter::ui::monitor::visible());
 }
+
+#[wasm_bindgen_test]
+fn a_page_the_api_sends_again_replaces_what_it_landed_instead_of_adding() {
+    use keymeter::domain::demo::demo_org;
+    use keymeter::sync::Landed;
+
+    let org = demo_org("c1", Date::new(2026, 3, 31), 3);
+    let page = |rows: &[keymeter::domain::usage::UsageRecord]| {
+        let mut buckets: Vec<String> =
+            rows.iter().map(|r| r.bucket_key()).collect();
+        buckets.dedup();
+        buckets
+    };
+    let mut landed = Landed::default();
+    landed.add_usage(page(&org.usage), org.usage.clone());
+    landed.add_usage(page(&org.usage), org.usage.clone());
+    assert_eq!(landed.usage, org.usage);
+
+    let days: Vec<String> = org.costs.iter().map(|c| c.day_key()).collect();
+    landed.add_costs(days.clone(), org.costs.clone());
+    landed.add_costs(days, org.costs.clone());
+    assert_eq!(landed.costs, org.costs);
+}

@@ -43,6 +43,29 @@ pub struct Landed {
     pub costs: Vec<CostRecord>,
 }
 
+impl Landed {
+    /// Takes in a stored usage page. A bucket already landed (an API that
+    /// sends a page again) is replaced, as it was in storage, not added.
+    pub fn add_usage(&mut self, buckets: Vec<String>, rows: Vec<UsageRecord>) {
+        if buckets.iter().any(|b| self.buckets.contains(b)) {
+            let page: HashSet<&String> = buckets.iter().collect();
+            self.usage.retain(|r| !page.contains(&r.bucket_key()));
+        }
+        self.buckets.extend(buckets);
+        self.usage.extend(rows);
+    }
+
+    /// Takes in a stored cost page, replacing days already landed.
+    pub fn add_costs(&mut self, days: Vec<String>, rows: Vec<CostRecord>) {
+        if days.iter().any(|d| self.days.contains(d)) {
+            let page: HashSet<&String> = days.iter().collect();
+            self.costs.retain(|r| !page.contains(&r.day_key()));
+        }
+        self.days.extend(days);
+        self.costs.extend(rows);
+    }
+}
+
 /// How a stream's fetch ended.
 pub enum Outcome {
     Done(u32),
@@ -174,10 +197,7 @@ async fn usage(
         let (stored, next) = futures::join!(stored, OptionFuture::from(next));
         stored?;
         pages += 1;
-        let mut landed = cx.landed.borrow_mut();
-        landed.buckets.extend(buckets);
-        landed.usage.extend(records);
-        drop(landed);
+        cx.landed.borrow_mut().add_usage(buckets, records);
         cx.tracker.page_done();
         match next {
             Some(next) => page = next?,
@@ -226,10 +246,7 @@ async fn costs(
         let page = Page::costs(span(&days), &records, position.as_ref())?;
         cx.writer.write(page).await?;
         pages += 1;
-        let mut landed = cx.landed.borrow_mut();
-        landed.days.extend(days);
-        landed.costs.extend(records);
-        drop(landed);
+        cx.landed.borrow_mut().add_costs(days, records);
         cx.tracker.page_done();
     }
     Ok(pages)

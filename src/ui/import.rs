@@ -12,7 +12,6 @@ use crate::domain::connection::Connection;
 use crate::domain::import::dashboard::read_csv;
 use crate::domain::import::{kind_from_name, ImportBatch, ImportError};
 use crate::domain::money::group_thousands;
-use crate::storage::StorageError;
 use wasm_bindgen_futures::JsFuture;
 
 /// Dashboard exports of a month are a few MB each.
@@ -21,10 +20,11 @@ const MAX_IMPORT_FILE: f64 = 200e6;
 const OPENAI_BASE: &str = "https://api.openai.com/v1";
 
 /// The organization imports go to: the one shown, unless that is the
-/// demo or every organization, in which case a new one is made.
-async fn target(state: AppState) -> Result<Connection, StorageError> {
+/// demo or every organization, in which case a new one, stored only once
+/// every file has been read (`true` then).
+fn target(state: AppState) -> (Connection, bool) {
     if let Some(current) = state.current_untracked().filter(|c| !c.demo) {
-        return Ok(current);
+        return (current, false);
     }
     let connection = Connection {
         id: new_connection_id(),
@@ -38,11 +38,7 @@ async fn target(state: AppState) -> Result<Connection, StorageError> {
         costs_by_key: None,
         windows: None,
     };
-    if let Some(db) = state.db() {
-        db.put_connection(&connection).await?;
-    }
-    state.connections.update(|all| all.push(connection.clone()));
-    Ok(connection)
+    (connection, true)
 }
 
 /// Reads one file into rows of `connection_id`.
@@ -91,10 +87,7 @@ async fn import(state: AppState, input: HtmlInputElement) {
     if texts.is_empty() {
         return;
     }
-    let connection = match target(state).await {
-        Ok(connection) => connection,
-        Err(error) => return report(state, error),
-    };
+    let (connection, new) = target(state);
     let mut batch = ImportBatch::default();
     for (name, text) in &texts {
         match read_file(name, text, &connection.id) {
@@ -110,12 +103,26 @@ async fn import(state: AppState, input: HtmlInputElement) {
     let cost_days: Vec<String> = batch.cost_days.into_iter().collect();
     let rows = batch.usage.len() + batch.costs.len();
     let stored = async {
+        if new {
+            db.put_connection(&connection).await?;
+        }
         db.replace_buckets(&usage_buckets, &batch.usage).await?;
         db.add_missing_keys(&keys).await?;
         db.store_cost_page(&cost_days, &batch.costs, None).await
     };
     if let Err(error) = stored.await {
+        // A new organization goes again with whatever part was stored.
+        if new {
+            if let Err(more) =
+                db.delete_connection_data(&connection.id, false).await
+            {
+                log::warn!("removing a half-imported organization: {more}");
+            }
+        }
         return report(state, error);
+    }
+    if new {
+        state.connections.update(|all| all.push(connection.clone()));
     }
     select(state, connection.id.clone()).await;
     state.notice.set(Some(Notice::info(format!(

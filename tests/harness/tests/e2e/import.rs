@@ -71,6 +71,17 @@ async fn dashboard_csv_and_saved_replies_import_once_and_broken_files_change_not
             && table.get("key_imported_2").map(|c| c[1].clone())
                 == Some("100".to_owned())
     };
+    // Refused before any organization exists, a file makes none.
+    choose(&browser, &[broken_path.clone()]).await;
+    let (text, is_error) =
+        browser.notice_containing("No file was imported").await;
+    assert!(is_error, "{text}");
+    let organizations = browser
+        .js("const picker = document.getElementById('connection'); \
+             return picker ? picker.options.length : 0")
+        .await;
+    assert_eq!(organizations, 0, "no organization from a refused file");
+
     for round in ["first", "second"] {
         if round == "second" {
             browser.click("#tab-backup").await;
