@@ -60,8 +60,17 @@ pub async fn acknowledge(state: AppState, ids: Vec<String>) {
 }
 
 /// Saves a new or edited budget.
-pub async fn save_budget(state: AppState, budget: Budget) -> bool {
+pub async fn save_budget(state: AppState, mut budget: Budget) -> bool {
     let Some(db) = state.db() else { return false };
+    // The form cannot know the browser's zones: a name it does not know
+    // would make the budget's periods impossible to work out.
+    match super::zone::canonical(&budget.zone) {
+        Ok(name) => budget.zone = name,
+        Err(error) => {
+            state.notice.set(Some(Notice::error(error)));
+            return false;
+        }
+    }
     match db.put_budget(&budget).await {
         Ok(()) => {
             state.budgets.update(|all| {

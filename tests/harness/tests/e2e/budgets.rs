@@ -103,9 +103,22 @@ async fn a_budget_crossed_by_a_sync_alerts_once_and_notifies_once() {
     assert!(state.as_str().unwrap_or_default().contains("on"), "{state}");
     choose(&browser, "budget-scope", &format!("key:{KEY}")).await;
     choose(&browser, "budget-period", "day").await;
-    browser.fill("#budget-zone", "UTC").await;
+    // A zone the browser does not know is refused, and nothing is saved.
+    browser.fill("#budget-zone", "Mars/Olympus").await;
     browser.fill("#budget-amount", &limit).await;
     browser.fill("#budget-thresholds", "80, 100").await;
+    browser.click("#budget-save").await;
+    let (text, is_error) =
+        browser.notice_containing("is not a time zone").await;
+    assert!(is_error && text.contains("Mars/Olympus"), "{text}");
+    let rows = browser
+        .js("return document.querySelectorAll('#budget-list tbody tr').length")
+        .await;
+    assert_eq!(rows, 0, "no budget with an unknown zone");
+
+    // The form keeps what was typed; only the zone changes.
+    browser.fill("#budget-zone", "UTC").await;
+    browser.click("#budget-thresholds").await;
     browser.click("#budget-save").await;
     browser.notice_containing("Budget saved.").await;
     let row = browser
