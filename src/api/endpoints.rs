@@ -34,7 +34,25 @@ pub fn validate_base(base: &str) -> Result<(), String> {
                     https://api.openai.com/v1."
             .to_owned());
     }
+    // The page's security policy lets plain http reach this machine only,
+    // so an admin key never crosses a network unencrypted.
+    if base.starts_with("http://") && !loopback(rest) {
+        return Err("Plain http:// is allowed only to this machine \
+                    (127.0.0.1 or localhost), so the admin key never \
+                    crosses a network unencrypted. Use an https:// address."
+            .to_owned());
+    }
     Ok(())
+}
+
+/// Whether the host of `rest` (a URL after its scheme) is this machine.
+fn loopback(rest: &str) -> bool {
+    let authority = rest.split('/').next().unwrap_or_default();
+    let host = authority
+        .rsplit_once(':')
+        .filter(|(_, port)| port.chars().all(|c| c.is_ascii_digit()))
+        .map_or(authority, |(host, _)| host);
+    host == "127.0.0.1" || host.eq_ignore_ascii_case("localhost")
 }
 
 /// `GET {base}/organization/projects`, one page.
@@ -203,5 +221,26 @@ mod tests {
         assert!(validate_base("https:///v1").is_err());
         assert!(validate_base("http://127.0.0.1:8787/v1?x=1").is_err());
         assert!(validate_base("https://user:pw@proxy.test/v1").is_err());
+    }
+
+    #[test]
+    fn plain_http_reaches_this_machine_only() {
+        for base in [
+            "http://127.0.0.1:8787/v1",
+            "http://localhost/v1",
+            "http://LOCALHOST:3000",
+        ] {
+            assert!(validate_base(base).is_ok(), "{base}");
+        }
+        for base in [
+            "http://example.com/v1",
+            "http://127.0.0.1.example.com/v1",
+            "http://localhost.example.com:80/v1",
+            "http://10.0.0.1:8787/v1",
+        ] {
+            let said = validate_base(base).unwrap_err();
+            assert!(said.contains("https://"), "{base}: {said}");
+        }
+        assert!(validate_base("https://proxy.example.com/v1").is_ok());
     }
 }
