@@ -62,9 +62,18 @@ pub fn read_reply(
     };
     let probe: Probe = serde_json::from_str(text)
         .map_err(|e| not_reply(format!("not JSON at line {}", e.line())))?;
-    if probe.object.as_deref() != Some("page") {
-        let said = probe.object.unwrap_or_else(|| "nothing".to_owned());
-        return Err(not_reply(format!("its object is {said}, not a page")));
+    match probe.object.as_deref() {
+        Some("page") => {}
+        Some(said) => {
+            return Err(not_reply(format!("its object is {said}, not a page")))
+        }
+        None => {
+            return Err(not_reply(
+                "it has no \"object\": \"page\"; a keymeter backup is \
+                 restored under Backup and restore instead"
+                    .to_owned(),
+            ))
+        }
     }
     let kind = probe
         .data

@@ -75,10 +75,14 @@ pub async fn import_file(
     }
     text += ".";
     if imported.held_back > 0 {
-        text += &format!(
-            " {} looked like another unit and were not imported.",
-            imported.held_back
-        );
+        text += &if imported.held_back == 1 {
+            " 1 entry looked like another unit and was not imported.".to_owned()
+        } else {
+            format!(
+                " {} entries looked like another unit and were not imported.",
+                imported.held_back
+            )
+        };
     }
     if !warnings.is_empty() {
         text += " See the notes below.";

@@ -314,8 +314,7 @@ gpt-4o-mini,1000,2025-10-05T00:00:00Z,2025-10-06T00:00:00Z,zzz,key_1\n";
         let error = read(&words, kind).unwrap_err();
         assert_eq!(
             error.to_string(),
-            "f.csv, line 2: input_tokens is \"many\", not a whole number. \
-             Nothing from this file was imported."
+            "f.csv, line 2: input_tokens is \"many\", not a whole number."
         );
         let hours = COMPLETIONS.replace("1759708800,2025", "1759623000,2025");
         assert!(read(&hours, kind).is_err(), "a bucket of 10 minutes");

@@ -109,23 +109,16 @@ pub enum ImportError {
     #[error("{0} is empty.")]
     Empty(String),
     #[error(
-        "{file} has no \"{column}\" column; it may be a different export. \
-         Nothing from it was imported."
+        "{file} has no \"{column}\" column; it may be a different export."
     )]
     MissingColumn { file: String, column: &'static str },
-    #[error(
-        "{file}, line {line}: {detail}. Nothing from this file was \
-         imported."
-    )]
+    #[error("{file}, line {line}: {detail}.")]
     BadRow {
         file: String,
         line: usize,
         detail: String,
     },
-    #[error(
-        "{file} is not a usable Admin API reply ({detail}). Nothing from it \
-         was imported."
-    )]
+    #[error("{file} is not a usable Admin API reply ({detail}).")]
     NotAReply { file: String, detail: String },
 }
 

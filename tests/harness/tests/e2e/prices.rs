@@ -213,7 +213,8 @@ async fn costs_follow_edited_imported_and_reset_prices() {
     let (text, is_error) =
         browser.notice_containing("Imported 1 OpenAI price.").await;
     assert!(
-        !is_error && text.contains("1 looked like another unit"),
+        !is_error
+            && text.contains("1 entry looked like another unit and was not"),
         "{text}"
     );
     let warnings = browser
