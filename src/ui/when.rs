@@ -119,6 +119,12 @@ fn ZonePicker() -> impl IntoView {
     let known = StoredValue::new(super::zone::known_zones());
     let input = NodeRef::<leptos::html::Input>::new();
     let choose = move |name: String| match super::zone::canonical(&name) {
+        // An emptied box is no choice: it shows the zone in use again.
+        Err(_) if name.trim().is_empty() => {
+            if let Some(input) = input.get_untracked() {
+                input.set_value(&state.zone_name.get_untracked());
+            }
+        }
         Ok(name) => {
             if let Some(input) = input.get_untracked() {
                 input.set_value(&name);
