@@ -50,7 +50,7 @@ pub enum ImportWarning {
     },
     /// The price had more decimals than a picodollar and was rounded.
     Rounded { model: String, field: &'static str },
-    /// The field was not a non-negative number and was left out.
+    /// The field was not a non-negative number: the model was held back.
     Unreadable { model: String, field: &'static str },
 }
 
@@ -80,7 +80,8 @@ impl fmt::Display for ImportWarning {
                 write!(
                     f,
                     "{model}: {field} is not a usable price (negative, not \
-                     a number, or implausibly large) and was left out."
+                     a number, or implausibly large), so this model was not \
+                     imported and keeps the price it has."
                 )
             }
         }
@@ -95,7 +96,8 @@ pub struct Imported {
     /// OpenAI entries that held no price keymeter uses.
     pub skipped: usize,
     /// OpenAI entries not applied because a price looked like another
-    /// unit (each has an `UnitMismatch` warning).
+    /// unit or could not be read (each has a `UnitMismatch` or an
+    /// `Unreadable` warning).
     pub held_back: usize,
     pub warnings: Vec<ImportWarning>,
 }
@@ -205,7 +207,17 @@ pub fn import_litellm(
         if !provider.is_some_and(|p| PROVIDERS.contains(&p.as_str())) {
             continue;
         }
+        let before = imported.warnings.len();
         let price = read_price(model, &fields, &mut imported.warnings);
+        // A price with one field left out would leave that part of the
+        // model's usage unpriced: the model keeps the price it has.
+        let unreadable = imported.warnings[before..]
+            .iter()
+            .any(|w| matches!(w, ImportWarning::Unreadable { .. }));
+        if unreadable {
+            imported.held_back += 1;
+            continue;
+        }
         if price.is_empty() {
             imported.skipped += 1;
             continue;
