@@ -17,15 +17,26 @@ pub struct PriceForm {
     pub characters: String,
 }
 
-/// A field that is not a price.
+/// Why the form is not a price.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "{field} should be dollars per 1M, like 2.50 or 0.075 (at most six \
-     decimals and below $1,000,000,000), or empty for no such price."
-)]
-pub struct FormError {
-    pub field: &'static str,
+pub enum FormError {
+    #[error(
+        "{0} should be dollars per 1M, like 2.50 or 0.075 (at most six \
+         decimals and at most $1,000,000), or empty for no such price."
+    )]
+    NotAPrice(&'static str),
+    #[error("Type at least one price.")]
+    Empty,
+    #[error(
+        "Cached input cannot cost more than input: the cache is a discount \
+         on input tokens. Check the two fields."
+    )]
+    CachedAboveInput,
 }
+
+/// The highest price per 1M units the form takes: OpenAI's dearest is a
+/// few hundred dollars, so a bigger number is a slip of the digits.
+const MOST_PER_MILLION: Rate = Rate(1_000_000 * 1_000_000);
 
 impl PriceForm {
     /// The form filled from `price`, so an edit starts from what applies.
@@ -51,7 +62,10 @@ impl PriceForm {
             if text.is_empty() {
                 return Ok(None);
             }
-            Rate::per_million(text).map(Some).ok_or(FormError { field })
+            Rate::per_million(text)
+                .filter(|rate| *rate <= MOST_PER_MILLION)
+                .map(Some)
+                .ok_or(FormError::NotAPrice(field))
         };
         let price = Price {
             input: read(&self.input, "Input")?,
@@ -62,10 +76,21 @@ impl PriceForm {
             per_character: read(&self.characters, "Characters")?,
             ..base.clone()
         };
-        if price.is_empty() {
-            return Err(FormError {
-                field: "Every field",
-            });
+        let typed = [
+            &self.input,
+            &self.cached_input,
+            &self.output,
+            &self.audio_input,
+            &self.audio_output,
+            &self.characters,
+        ];
+        if price.is_empty() || typed.iter().all(|t| t.trim().is_empty()) {
+            return Err(FormError::Empty);
+        }
+        if let (Some(input), Some(cached)) = (price.input, price.cached_input) {
+            if cached > input {
+                return Err(FormError::CachedAboveInput);
+            }
         }
         Ok(price)
     }
@@ -134,6 +159,44 @@ mod tests {
     }
 
     #[test]
+    fn empty_forms_dear_cache_and_absurd_prices_are_refused() {
+        let image_only = Price {
+            per_second: Some(Rate(100_000_000)),
+            ..Price::default()
+        };
+        let empty = PriceForm::default();
+        assert_eq!(empty.apply(&image_only), Err(FormError::Empty));
+        assert_eq!(empty.apply(&Price::default()), Err(FormError::Empty));
+
+        let dear_cache = PriceForm {
+            input: "2.50".into(),
+            cached_input: "5".into(),
+            ..PriceForm::default()
+        };
+        assert_eq!(
+            dear_cache.apply(&Price::default()),
+            Err(FormError::CachedAboveInput)
+        );
+
+        for typed in ["1e9", "1000000.01", "999999999"] {
+            let form = PriceForm {
+                output: typed.into(),
+                ..PriceForm::default()
+            };
+            assert_eq!(
+                form.apply(&Price::default()),
+                Err(FormError::NotAPrice("Output")),
+                "{typed}"
+            );
+        }
+        let dearest = PriceForm {
+            output: "1000000".into(),
+            ..PriceForm::default()
+        };
+        assert!(dearest.apply(&Price::default()).is_ok());
+    }
+
+    #[test]
     fn other_units_are_listed_in_their_own_units() {
         let price = Price {
             audio_input: Some(Rate(40_000_000)),
@@ -152,7 +215,7 @@ mod tests {
                 ..PriceForm::default()
             };
             let error = form.apply(&Price::default()).unwrap_err();
-            assert_eq!(error.field, "Output", "{bad}");
+            assert_eq!(error, FormError::NotAPrice("Output"), "{bad}");
         }
         let empty = PriceForm::default().apply(&Price::default());
         assert!(empty.is_err(), "a price with no rate at all is refused");
