@@ -85,7 +85,7 @@ pub fn ComparePage() -> impl IntoView {
                             let id = match &line.key { KeyRef::Key { key_id, .. } => key_id.clone(), KeyRef::Unattributed => String::new() };
                             view! {
                                 <tr data-key=id>
-                                    <td><button class="link" on:click=open_key(line)>{visible_name(&line.name)}</button>" "<span class="muted">{line.masked.clone()}</span></td>
+                                    <td class="name"><button class="link" on:click=open_key(line)>{visible_name(&line.name)}</button>" "<span class="muted">{line.masked.clone()}</span></td>
                                     <td>{visible_name(&line.project)}</td>
                                     <td class="num tokens">{count(line.tally.tokens)}</td>
                                     <td class="num">{count(line.tally.requests)}</td>
