@@ -53,6 +53,11 @@ fn shown(state: AppState) -> Route {
 /// as a history entry, and follows back and forward.
 pub fn follow(state: AppState) {
     apply(state, &current());
+    // Set by back or forward when the page they lead to shows a route
+    // written differently from the address (a link missing the range,
+    // say): the next write corrects the address in place instead of
+    // adding an entry that would trap the user on it.
+    let restoring = StoredValue::new(false);
 
     Effect::new(move |_| {
         // Until the stored settings and organization are in, the page
@@ -61,6 +66,8 @@ pub fn follow(state: AppState) {
             return;
         }
         let route = shown(state);
+        let in_place = restoring.get_value();
+        restoring.set_value(false);
         let location = window().location();
         let query = route.query();
         if location.search().unwrap_or_default() == query {
@@ -68,23 +75,33 @@ pub fn follow(state: AppState) {
         }
         let path = location.pathname().unwrap_or_default();
         let url = format!("{path}{query}");
-        if let Ok(history) = window().history() {
-            if let Err(error) =
-                history.push_state_with_url(&JsValue::NULL, "", Some(&url))
-            {
-                log::warn!("could not update the address: {error:?}");
-            }
+        let Ok(history) = window().history() else {
+            return;
+        };
+        let written = if in_place {
+            history.replace_state_with_url(&JsValue::NULL, "", Some(&url))
+        } else {
+            history.push_state_with_url(&JsValue::NULL, "", Some(&url))
+        };
+        if let Err(error) = written {
+            log::warn!("could not update the address: {error:?}");
         }
     });
 
     let on_pop = Closure::<dyn Fn()>::new(move || {
         let route = current();
         apply(state, &route);
-        if let Some(org) = route.org {
+        // The organization is switched now, with the rest of the route:
+        // left to the load that follows, the address would be written
+        // back from the one still shown.
+        if let Some(org) = route.org.clone() {
             if state.selected.get_untracked().as_ref() != Some(&org) {
+                state.selected.set(Some(org.clone()));
                 leptos::task::spawn_local(super::actions::select(state, org));
             }
         }
+        let query = untrack(|| shown(state)).query();
+        restoring.set_value(current().query() != query);
     });
     window()
         .add_event_listener_with_callback(

@@ -81,18 +81,21 @@ fn RangePicker() -> impl IntoView {
     };
     view! {
         <label>"Range "
+            // Selection follows the range as a property: the `selected`
+            // attribute stops counting once the user has picked an option,
+            // and back and forward change the range without a pick.
             <select id="range" on:change=on_choice>
                 {CHOICES.iter().map(|choice| {
                     let choice = *choice;
-                    view! { <option value=choice.param() selected=move || state.range.get() == choice>{choice.label()}</option> }
+                    view! { <option value=choice.param() prop:selected=move || state.range.get() == choice>{choice.label()}</option> }
                 }).collect_view()}
                 // A day count from a link that the list lacks, such as 45d.
                 {move || {
                     let range = state.range.get();
                     (matches!(range, RangeChoice::Days(_)) && !CHOICES.contains(&range))
-                        .then(|| view! { <option value=range.param() selected=true>{range.label()}</option> })
+                        .then(|| view! { <option value=range.param() prop:selected=true>{range.label()}</option> })
                 }}
-                <option value=CUSTOM selected=custom>"Custom…"</option>
+                <option value=CUSTOM prop:selected=custom>"Custom…"</option>
             </select>
         </label>
         <Show when=custom>

@@ -72,7 +72,7 @@ async fn dashboard_csv_and_saved_replies_import_once_and_broken_files_change_not
                 == Some("100".to_owned())
     };
     // Refused before any organization exists, a file makes none.
-    choose(&browser, &[broken_path.clone()]).await;
+    choose(&browser, std::slice::from_ref(&broken_path)).await;
     let (text, is_error) =
         browser.notice_containing("No file was imported").await;
     assert!(is_error, "{text}");

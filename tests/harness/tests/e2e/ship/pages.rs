@@ -76,3 +76,74 @@ async fn every_view_opens_by_link_and_unknown_paths_reach_the_app() {
     browser.quit().await;
     site.shutdown().await;
 }
+
+/// What the page shows: the selected tab, the range picked in the
+/// menu, and the address's query.
+async fn showing(browser: &Browser) -> (String, String, String) {
+    let shown = browser
+        .js("const tab = document.querySelector('.tab[aria-selected=\"true\"]'); \
+             const range = document.getElementById('range'); \
+             return [tab ? tab.id : '', range ? range.value : '', \
+                     location.search];")
+        .await;
+    let part = |i: usize| shown[i].as_str().unwrap_or_default().to_owned();
+    (part(0), part(1), part(2))
+}
+
+/// Waits until the page shows tab `tab` and range `range`, with an
+/// address that says the same.
+async fn until_showing(browser: &Browser, tab: &str, range: &str) {
+    browser
+        .until(&format!("{tab} over {range}"), || async {
+            let (shown_tab, shown_range, query) = showing(browser).await;
+            let said = query.contains(&format!("range={range}"))
+                && (tab == "tab-overview"
+                    || query.contains(&format!("view={}", &tab[4..])));
+            if shown_tab == tab && shown_range == range && said {
+                Ok(())
+            } else {
+                Err(format!("{shown_tab} {shown_range} {query}"))
+            }
+        })
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn back_and_forward_walk_the_tabs_and_ranges_the_user_chose() {
+    let site = serve_dir_as_pages(dist(), "/keymeter/").await;
+    let browser = Browser::open(&site.url()).await;
+    load_demo(&browser).await;
+    wait_for_demo_data(&browser).await;
+    until_showing(&browser, "tab-overview", "30d").await;
+
+    browser.click("#tab-analytics").await;
+    until_showing(&browser, "tab-analytics", "30d").await;
+    browser.click("#tab-compare").await;
+    until_showing(&browser, "tab-compare", "30d").await;
+    browser
+        .js(
+            "const s = document.getElementById('range'); s.value = '7d'; \
+             s.dispatchEvent(new Event('change'));",
+        )
+        .await;
+    until_showing(&browser, "tab-compare", "7d").await;
+
+    let back = || async { browser.client.back().await.expect("back") };
+    back().await;
+    until_showing(&browser, "tab-compare", "30d").await;
+    back().await;
+    until_showing(&browser, "tab-analytics", "30d").await;
+    browser.client.forward().await.expect("forward");
+    until_showing(&browser, "tab-compare", "30d").await;
+    browser.client.forward().await.expect("forward");
+    until_showing(&browser, "tab-compare", "7d").await;
+    back().await;
+    back().await;
+    back().await;
+    until_showing(&browser, "tab-overview", "30d").await;
+
+    let errors = browser.console_errors().await;
+    assert!(errors.is_empty(), "console errors {errors:?}");
+    browser.quit().await;
+    site.shutdown().await;
+}
