@@ -4,12 +4,12 @@
 //! all sent at once.
 
 use futures::future::try_join_all;
-use rexie::{Store, Transaction, TransactionMode};
+use rexie::{Store, Transaction};
 
 use super::buckets::{add_bucket_rows, Bucketed};
 use super::pager::{rows_of_record, Pager};
 use super::repo::{directory_in, OrgData};
-use super::schema::{API_KEYS, COST_DAYS, PEOPLE, PROJECTS, USAGE_BUCKETS};
+use super::schema::{COST_DAYS, USAGE_BUCKETS};
 use super::{Db, StorageError};
 use crate::domain::cost::days_from;
 use crate::domain::preview::Preview;
@@ -53,13 +53,7 @@ impl Db {
         connection_id: &str,
         preview: &Preview,
     ) -> Result<OrgData, StorageError> {
-        let tx = self
-            .rexie()
-            .transaction(
-                &[PROJECTS, API_KEYS, USAGE_BUCKETS, COST_DAYS, PEOPLE],
-                TransactionMode::ReadOnly,
-            )
-            .map_err(StorageError::read)?;
+        let tx = self.org_read()?;
         let from = preview.daily_from();
         let costs = async {
             let store = tx.store(COST_DAYS).map_err(StorageError::read)?;

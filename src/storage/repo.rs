@@ -638,18 +638,22 @@ impl Db {
         directory_in(&tx, connection_id).await
     }
 
+    /// A read of every store an organization's data is in.
+    pub(super) fn org_read(&self) -> Result<Transaction, StorageError> {
+        self.rexie()
+            .transaction(
+                &[PROJECTS, API_KEYS, USAGE_BUCKETS, COST_DAYS, PEOPLE],
+                TransactionMode::ReadOnly,
+            )
+            .map_err(StorageError::read)
+    }
+
     /// Everything stored for `connection_id`.
     pub async fn org_data(
         &self,
         connection_id: &str,
     ) -> Result<OrgData, StorageError> {
-        let tx = self
-            .rexie()
-            .transaction(
-                &[PROJECTS, API_KEYS, USAGE_BUCKETS, COST_DAYS, PEOPLE],
-                TransactionMode::ReadOnly,
-            )
-            .map_err(StorageError::read)?;
+        let tx = self.org_read()?;
         // The five reads are sent at once rather than one after another.
         // Usage and costs, by far the most rows, are keyed by connection
         // first: a range of the store itself reads them about a third
