@@ -52,7 +52,13 @@ async fn the_storage_panel_reports_and_asks_only_when_told() {
     let quota: f64 = shown(&browser, "quota").await.parse().expect("bytes");
     let usage: f64 = shown(&browser, "usage").await.parse().expect("bytes");
     let browser_says = browser.js("return navigator.storage.estimate()").await;
-    assert_eq!(Some(quota), browser_says["quota"].as_f64());
+    // Chromium's quota follows the disk's free space, which other
+    // programs change between two readings: the same within 1 %.
+    let now = browser_says["quota"].as_f64().expect("a quota");
+    assert!(
+        (quota - now).abs() <= now * 0.01,
+        "the panel says {quota}, the browser {now}"
+    );
     assert!(usage > 0.0, "the demo takes room: {usage}");
     let text = browser.element("#storage-used").await.text().await.unwrap();
     assert!(
