@@ -237,7 +237,7 @@ fn js_rows(records: &[UsageRecord], to_objects: &Function) -> Array {
                 strings.id(r.service_tier.as_deref()),
                 strings.id(r.size.as_deref()),
             ]);
-            let c = &r.counts;
+            let c = r.counts.unpack();
             let batch = r.batch.map_or(-1.0, |b| f64::from(u8::from(b)));
             numbers.extend([r.start_time as f64, batch]);
             numbers.extend(

@@ -6,7 +6,7 @@ use keymeter::domain::connection::Connection;
 use keymeter::domain::demo::demo_org;
 use keymeter::domain::keys::ApiKey;
 use keymeter::domain::time::Date;
-use keymeter::domain::usage::{BucketWidth, UsageRecord};
+use keymeter::domain::usage::{BucketWidth, Span, UsageRecord};
 use keymeter::storage::Db;
 use wasm_bindgen_test::*;
 
@@ -81,7 +81,7 @@ async fn refetching_a_bucket_replaces_its_rows_instead_of_adding() {
     // of the first bucket gone from the new reply.
     let mut later: Vec<UsageRecord> = org.usage.clone();
     for row in &mut later {
-        row.counts.input += row.counts.input / 2;
+        row.counts.update(|c| c.input += c.input / 2);
     }
     let first = later[0].bucket_key();
     let dropped = later.iter().position(|r| r.bucket_key() == first).unwrap();
@@ -370,7 +370,7 @@ async fn a_version_1_database_upgrades_in_place_and_keeps_its_data() {
         let db = open(&name).await;
         let data = db.org_data("c1").await.unwrap();
         let mut inputs: Vec<u64> =
-            data.usage.iter().map(|r| r.counts.input).collect();
+            data.usage.iter().map(|r| r.counts.unpack().input).collect();
         inputs.sort();
         assert_eq!(inputs, [7, 10]);
         assert_eq!(data.usage[0].size, None);
@@ -462,7 +462,7 @@ async fn a_sync_page_replaces_every_bucket_of_its_span() {
     let hourly = |start: i64| UsageRecord {
         width: keymeter::domain::usage::BucketWidth::Hour,
         start_time: start,
-        end_time: start + 3_600,
+        span: Span::of(BucketWidth::Hour),
         ..org.usage[0].clone()
     };
     let base = day(30).to_unix();
@@ -502,7 +502,7 @@ async fn a_connection_of_more_rows_than_one_read_loads_whole_in_key_order() {
                 connection_id: connection.into(),
                 width: BucketWidth::Hour,
                 start_time: hour as i64 * 3_600,
-                end_time: (hour as i64 + 1) * 3_600,
+                span: Span::of(BucketWidth::Hour),
                 ..template.clone()
             })
             .collect()
@@ -736,7 +736,7 @@ mod backup {
             .unwrap();
         assert!(in_bucket(&fullest.bucket_key()) > 1, "a bucket of rows");
         let mut changed = fullest.clone();
-        changed.counts.input += 1_000;
+        changed.counts.update(|c| c.input += 1_000);
         backup.usage = vec![changed.clone()];
 
         db.restore(&backup, RestoreMode::Merge).await.unwrap();
@@ -746,7 +746,7 @@ mod backup {
             .iter()
             .find(|r| r.natural_key() == changed.natural_key())
             .unwrap();
-        assert_eq!(found.counts.input, changed.counts.input);
+        assert_eq!(found.counts.unpack().input, changed.counts.unpack().input);
         drop_db(db, &name).await;
     }
 }

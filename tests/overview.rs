@@ -6,7 +6,7 @@ use keymeter::domain::keys::{ApiKey, Project};
 use keymeter::domain::overview::{overview, Overview};
 use keymeter::domain::time::{Date, DAY};
 use keymeter::domain::usage::{
-    BucketWidth, TokenCounts, UsageKind, UsageRecord,
+    BucketWidth, Span, TokenCounts, UsageKind, UsageRecord,
 };
 
 const DAY0: i64 = 1_780_272_000; // 2026-06-01T00:00Z
@@ -47,7 +47,7 @@ fn usage(
         kind: UsageKind::Completions,
         width: BucketWidth::Day,
         start_time: DAY0,
-        end_time: DAY0 + DAY,
+        span: Span::of(BucketWidth::Day),
         project_id: Some("proj_a".into()),
         user_id: None,
         api_key_id: key.map(Into::into),
@@ -62,7 +62,8 @@ fn usage(
             cached_input: cached,
             output,
             ..TokenCounts::default()
-        },
+        }
+        .into(),
     }
 }
 

@@ -64,15 +64,16 @@ fn a_completions_page_reads_with_nulls_missing_and_unknown_fields() {
     assert_eq!(records.len(), 2);
     let first = &records[0];
     assert_eq!(first.api_key_id, None, "null key id means unattributed");
-    assert_eq!(first.counts.input, 59_200);
-    assert_eq!(first.counts.cached_input, 5_760);
-    assert_eq!(first.counts.uncached_input(), 53_440);
-    assert_eq!(first.counts.output_audio, 0);
+    let counts = first.counts.unpack();
+    assert_eq!(counts.input, 59_200);
+    assert_eq!(counts.cached_input, 5_760);
+    assert_eq!(counts.uncached_input(), 53_440);
+    assert_eq!(counts.output_audio, 0);
     assert_eq!(first.batch, Some(false));
-    assert_eq!(first.end_time, 1730505600);
+    assert_eq!(first.end_time(), 1730505600);
     let sparse = &records[1];
-    assert_eq!(sparse.counts.input, 10);
-    assert_eq!(sparse.counts.output, 0);
+    let counts = sparse.counts.unpack();
+    assert_eq!((counts.input, counts.output), (10, 0));
     assert_eq!(sparse.model, None);
     assert_eq!(sparse.api_key_id.as_deref(), Some("key_OYRZfEkH5R9CNgtY"));
 }

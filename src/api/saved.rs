@@ -178,7 +178,7 @@ mod tests {
         let batch = read_reply("anything.json", USAGE, "c").unwrap();
         assert_eq!(batch.usage.len(), 1);
         assert_eq!(batch.usage[0].kind, UsageKind::Embeddings);
-        assert_eq!(batch.usage[0].counts.input, 700);
+        assert_eq!(batch.usage[0].counts.unpack().input, 700);
         assert_eq!(batch.usage_buckets.len(), 2);
     }
 

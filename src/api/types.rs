@@ -8,7 +8,9 @@ use crate::domain::cost::{parse_usd, CostRecord};
 use crate::domain::keys::{ApiKey, KeyNotes, KeyOwner, OwnerKind, Project};
 use crate::domain::name::Name;
 use crate::domain::people::Person;
-use crate::domain::usage::{BucketWidth, TokenCounts, UsageKind, UsageRecord};
+use crate::domain::usage::{
+    BucketWidth, PackedCounts, Span, TokenCounts, UsageKind, UsageRecord,
+};
 
 /// A page of time buckets (usage or costs).
 #[derive(Clone, Debug, Deserialize)]
@@ -268,8 +270,8 @@ impl UsagePage {
                 kind,
                 width,
                 start_time: start,
-                end_time: end,
-                counts: TokenCounts {
+                span: Span::between(start, end),
+                counts: PackedCounts::from(TokenCounts {
                     requests: r.num_model_requests,
                     input: r.input_tokens,
                     cached_input: r.input_cached_tokens,
@@ -282,7 +284,7 @@ impl UsagePage {
                     usage_bytes: r.usage_bytes,
                     sessions: r.num_sessions,
                     calls: r.num_requests,
-                },
+                }),
                 project_id: r.project_id.map(Name::from),
                 user_id: r.user_id.map(Name::from),
                 api_key_id: r.api_key_id.map(Name::from),

@@ -189,7 +189,7 @@ pub fn usage_table(
     let text =
         |value: &Option<Name>| Cell::from(value.map_or("", Name::as_str));
     for r in rows {
-        let c = &r.counts;
+        let c = r.counts.unpack();
         let batch = match r.batch {
             Some(true) => "true",
             Some(false) => "false",
@@ -197,7 +197,7 @@ pub fn usage_table(
         };
         table.push(vec![
             iso_utc(r.start_time).into(),
-            iso_utc(r.end_time).into(),
+            iso_utc(r.end_time()).into(),
             zone.iso_local(r.start_time).into(),
             zone.name().into(),
             r.kind.path().into(),
@@ -304,7 +304,7 @@ mod tests {
             .usage
             .iter()
             .filter(|r| r.start_time >= from && r.start_time < to)
-            .map(|r| r.counts.input)
+            .map(|r| r.counts.unpack().input)
             .sum();
         assert_eq!(tokens, stored);
     }

@@ -41,7 +41,7 @@ pub struct Totals {
 
 impl Totals {
     fn add_row(&mut self, row: &Row) {
-        self.counts.add(&row.record().counts);
+        row.record().counts.add_to(&mut self.counts);
         match row.cost() {
             Some(cost) => self.cost += cost,
             None => {
@@ -578,11 +578,12 @@ mod tests {
                 } else {
                     &mut shown
                 };
-                sums.counts.add(&record.counts);
+                let counts = record.counts.unpack();
+                sums.counts.add(&counts);
                 match prices.estimate(record) {
                     Some(cost) => sums.cost += cost,
                     None => {
-                        sums.unpriced_tokens += record.counts.total_tokens();
+                        sums.unpriced_tokens += counts.total_tokens();
                         sums.understated = true;
                     }
                 }

@@ -62,13 +62,14 @@ impl KindSums {
             return;
         }
         let index = r.kind.index();
-        self.sums[index].get_or_insert_default().add(&r.counts);
+        let counts = r.counts.unpack();
+        self.sums[index].get_or_insert_default().add(&counts);
         let level = &mut self.newest_level[index];
         if r.start_time > level.0 {
             *level = (r.start_time, 0);
         }
         if r.start_time == level.0 {
-            level.1 += r.counts.usage_bytes;
+            level.1 += counts.usage_bytes;
         }
     }
 
@@ -159,12 +160,13 @@ mod tests {
                 r.kind == UsageKind::VectorStores
                     && r.start_time == last.to_unix()
             })
-            .map(|r| r.counts.usage_bytes)
+            .map(|r| r.counts.unpack().usage_bytes)
             .sum();
         assert_eq!(storage.counts.usage_bytes, newest);
         let images =
             lines.iter().find(|l| l.kind == UsageKind::Images).unwrap();
-        let all_images: u64 = org.usage.iter().map(|r| r.counts.images).sum();
+        let all_images: u64 =
+            org.usage.iter().map(|r| r.counts.unpack().images).sum();
         assert_eq!(images.counts.images, all_images);
     }
 

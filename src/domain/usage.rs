@@ -1,9 +1,18 @@
 //! Usage records: one row of counts for one bucket and one combination of
 //! grouping values, with the natural key that makes storing it idempotent.
+//!
+//! A stored history is loaded whole, up to millions of rows, so a row is
+//! kept small: interned ids, the counts packed (`packed`), the bucket's
+//! end as its length. It is stored and exported in the shape it always
+//! had (`wire`).
+
+mod packed;
+mod wire;
 
 use serde::{Deserialize, Serialize};
 
 use super::name::Name;
+pub use packed::PackedCounts;
 
 /// Which usage endpoint a record came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -209,6 +218,43 @@ impl TokenCounts {
         self.input + self.output
     }
 
+    /// The fields in declaration order, for packing.
+    fn fields(&self) -> [u64; 12] {
+        [
+            self.requests,
+            self.input,
+            self.cached_input,
+            self.output,
+            self.input_audio,
+            self.output_audio,
+            self.images,
+            self.characters,
+            self.seconds,
+            self.usage_bytes,
+            self.sessions,
+            self.calls,
+        ]
+    }
+
+    /// The field at `at` in declaration order, for unpacking.
+    fn field_mut(&mut self, at: usize) -> Option<&mut u64> {
+        Some(match at {
+            0 => &mut self.requests,
+            1 => &mut self.input,
+            2 => &mut self.cached_input,
+            3 => &mut self.output,
+            4 => &mut self.input_audio,
+            5 => &mut self.output_audio,
+            6 => &mut self.images,
+            7 => &mut self.characters,
+            8 => &mut self.seconds,
+            9 => &mut self.usage_bytes,
+            10 => &mut self.sessions,
+            11 => &mut self.calls,
+            _ => return None,
+        })
+    }
+
     pub fn add(&mut self, other: &TokenCounts) {
         self.requests += other.requests;
         self.input += other.input;
@@ -225,10 +271,36 @@ impl TokenCounts {
     }
 }
 
+/// How long a bucket lasts, in seconds. A row keeps this rather than the
+/// bucket's end time: four bytes rather than eight, and no bucket lasts
+/// anywhere near the 68 years four bytes reach.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span(i32);
+
+impl Span {
+    /// A whole bucket of `width`.
+    pub fn of(width: BucketWidth) -> Span {
+        Span(width.seconds() as i32)
+    }
+
+    /// From `start` to `end`, unix seconds. A reply whose bucket ends 68
+    /// years or more away from its start is no bucket; it is taken to
+    /// end at the farthest a span reaches.
+    pub fn between(start: i64, end: i64) -> Span {
+        let seconds = end.saturating_sub(start);
+        Span(seconds.clamp(i32::MIN.into(), i32::MAX.into()) as i32)
+    }
+
+    /// The span in seconds, to add to a bucket's start.
+    pub fn seconds(self) -> i64 {
+        self.0.into()
+    }
+}
+
 /// One usage row: a bucket and the grouping values its counts belong to.
 /// Its ids are `Name`s: a stored history repeats the same few thousand
 /// in every one of up to millions of rows.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UsageRecord {
     /// The connection (organization) this row was learned from.
     pub connection_id: Name,
@@ -236,7 +308,9 @@ pub struct UsageRecord {
     pub width: BucketWidth,
     /// Bucket start, unix seconds (UTC).
     pub start_time: i64,
-    pub end_time: i64,
+    /// From the start to the bucket's end (see `end_time`), as the reply
+    /// gave it: mostly the width, less for a first bucket cut short.
+    pub span: Span,
     pub project_id: Option<Name>,
     pub user_id: Option<Name>,
     /// `None` while grouping by key means usage no key is attributed to.
@@ -245,17 +319,32 @@ pub struct UsageRecord {
     pub batch: Option<bool>,
     pub service_tier: Option<Name>,
     /// Image size and source, for image usage.
-    #[serde(default)]
     pub size: Option<Name>,
-    #[serde(default)]
     pub source: Option<Name>,
-    pub counts: TokenCounts,
+    /// Read with `counts.unpack()`, added up with `counts.add_to`.
+    pub counts: PackedCounts,
 }
+
+// The layout this module keeps a row to, on the web (4-byte pointers) and
+// natively: a change that makes rows larger should be a choice.
+const _: () = assert!(
+    std::mem::size_of::<UsageRecord>()
+        <= if cfg!(target_pointer_width = "32") {
+            88
+        } else {
+            96
+        }
+);
 
 /// Separates the parts of a stored key; no API id or model name holds it.
 const SEP: char = '\u{1f}';
 
 impl UsageRecord {
+    /// Bucket end, unix seconds (UTC).
+    pub fn end_time(&self) -> i64 {
+        self.start_time.saturating_add(self.span.seconds())
+    }
+
     /// The bucket this row belongs to. Re-fetching a bucket replaces every
     /// row stored under it, so late data is never added twice.
     pub fn bucket_key(&self) -> String {
@@ -356,7 +445,7 @@ mod tests {
             kind,
             width,
             start_time: start,
-            end_time: start + width.seconds(),
+            span: Span::of(width),
             ..record()
         };
         let day = 1_774_915_200;
@@ -389,7 +478,7 @@ mod tests {
             kind: UsageKind::Completions,
             width: BucketWidth::Day,
             start_time: 86_400,
-            end_time: 172_800,
+            span: Span::of(BucketWidth::Day),
             project_id: Some("proj_a".into()),
             user_id: None,
             api_key_id: Some("key_a".into()),
@@ -398,7 +487,7 @@ mod tests {
             service_tier: None,
             size: None,
             source: None,
-            counts: TokenCounts::default(),
+            counts: PackedCounts::default(),
         }
     }
 
@@ -458,6 +547,21 @@ mod tests {
         b.model = Some("gpt-4.1".into());
         assert_eq!(a.bucket_key(), b.bucket_key());
         assert_ne!(a.natural_key(), b.natural_key());
+    }
+
+    #[test]
+    fn a_span_gives_back_the_end_it_was_made_from() {
+        let mut row = record();
+        assert_eq!(row.end_time(), 172_800);
+        row.span = Span::between(row.start_time, row.start_time + 1_800);
+        assert_eq!(row.end_time(), 88_200);
+        row.span = Span::between(row.start_time, row.start_time);
+        assert_eq!(row.end_time(), row.start_time);
+        // No bucket lasts 68 years; such an end is kept as far as a span
+        // reaches rather than wrapped around.
+        let far = Span::between(0, i64::MAX);
+        assert_eq!(far.seconds(), i64::from(i32::MAX));
+        assert_eq!(Span::between(0, i64::MIN).seconds(), i64::from(i32::MIN));
     }
 
     #[test]

@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
 
+use super::pager::let_go_of_rows;
 use super::repo::{from_js, Stored};
 use super::schema::{COSTS, COST_DAYS, USAGE, USAGE_BUCKETS};
 use super::{Db, StorageError};
@@ -124,6 +125,7 @@ pub(super) fn add_bucket_rows<T: Bucketed>(
             .ok_or_else(|| {
                 StorageError::Decode("a stored bucket has no rows".to_owned())
             })?;
+        let_go_of_rows(&value);
         let bucket: Vec<T> = serde_json::from_str(&text)
             .map_err(|e| StorageError::Decode(e.to_string()))?;
         rows.extend(bucket);

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
 use super::buckets::add_bucket_rows;
-use super::pager::{rows_of_record, Pager};
+use super::pager::{let_go_of_rows, rows_of_record, Pager};
 use super::schema::{
     ALERTS, API_KEYS, BUDGETS, BY_CONNECTION, CONNECTIONS, COST_DAYS, PEOPLE,
     PROJECTS, SETTINGS, SYNC_STATE, USAGE_BUCKETS, WATCHES,
@@ -171,6 +171,7 @@ async fn rows_in_range(
     let mut pager = Pager::new(store, low, high)?;
     let mut rows = 0;
     while let Some(page) = pager.next().await? {
+        page.iter().for_each(let_go_of_rows);
         let held: usize = page.iter().map(rows_of_record).sum();
         pager.held(page.len(), held);
         rows += held;

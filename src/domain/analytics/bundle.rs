@@ -379,7 +379,8 @@ mod tests {
         let mut stored = records.clone();
         stored.sort_by_key(|r| (r.kind.path(), r.width.as_str(), r.start_time));
         let mut scrambled = records;
-        scrambled.sort_by_key(|r| (r.counts.input % 7, r.start_time % 5));
+        scrambled
+            .sort_by_key(|r| (r.counts.unpack().input % 7, r.start_time % 5));
         let everything = Options {
             top: 100,
             stacked_keys: 100,
@@ -452,7 +453,7 @@ mod tests {
                     (days.first.to_unix(), days.last.to_unix() + DAY);
                 from <= r.start_time && r.start_time < to
             })
-            .map(|r| r.counts.total_tokens())
+            .map(|r| r.counts.unpack().total_tokens())
             .sum();
         assert_eq!(in_utc.trend.total().tokens, daily_sum);
 

@@ -4,7 +4,9 @@ use super::rows::{price_rows, Row};
 use crate::domain::demo::PREVIEW_MODEL;
 use crate::domain::price::built_in_table;
 use crate::domain::time::{Date, DAY};
-use crate::domain::usage::{BucketWidth, TokenCounts, UsageKind, UsageRecord};
+use crate::domain::usage::{
+    BucketWidth, Span, TokenCounts, UsageKind, UsageRecord,
+};
 
 pub const HOUR: i64 = 3_600;
 
@@ -64,7 +66,7 @@ pub fn bucket(width: BucketWidth, start: i64, tokens: u64) -> UsageRecord {
         kind: UsageKind::Completions,
         width,
         start_time: start,
-        end_time: start + width.seconds(),
+        span: Span::of(width),
         project_id: Some("proj_a".into()),
         user_id: Some("user-a".into()),
         api_key_id: Some("key_a".into()),
@@ -77,6 +79,7 @@ pub fn bucket(width: BucketWidth, start: i64, tokens: u64) -> UsageRecord {
             requests: 1,
             input: tokens,
             ..TokenCounts::default()
-        },
+        }
+        .into(),
     }
 }

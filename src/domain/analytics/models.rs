@@ -108,10 +108,10 @@ mod tests {
         let mut storage = daily(start, 0);
         storage.kind = UsageKind::VectorStores;
         storage.model = None;
-        storage.counts.usage_bytes = 5_000;
+        storage.counts.update(|c| c.usage_bytes = 5_000);
         let mut search = storage.clone();
         search.kind = UsageKind::WebSearchCalls;
-        search.counts.calls = 3;
+        search.counts.update(|c| c.calls = 3);
 
         let lines = breakdown(&[storage.clone(), storage, search]);
 

@@ -13,7 +13,7 @@ use crate::domain::money::Usd;
 use crate::domain::price::estimate::{Metered, Tier};
 use crate::domain::price::{Price, PriceTable, Rate};
 use crate::domain::time::{Date, DAY};
-use crate::domain::usage::{BucketWidth, UsageRecord};
+use crate::domain::usage::{BucketWidth, TokenCounts, UsageRecord};
 
 /// A usage row with its estimated cost. What every view reads of it is
 /// copied beside the cost, so that a scan of a million rows walks one
@@ -49,18 +49,19 @@ impl PartialEq for Row<'_> {
 impl<'a> Row<'a> {
     /// `record` at the cost `cost`, a group of its own.
     pub fn new(record: &'a UsageRecord, cost: Option<Usd>) -> Self {
-        Row::in_group(record, record, NO_NUMBER, cost)
+        let counts = record.counts.unpack();
+        Row::in_group(record, &counts, record, NO_NUMBER, cost)
     }
 
-    /// `record` at the cost `cost`, in the group `group` stands for,
-    /// numbered `number` by `price_rows`.
+    /// `record`, whose counts are `counts`, at the cost `cost`, in the
+    /// group `group` stands for, numbered `number` by `price_rows`.
     fn in_group(
         record: &'a UsageRecord,
+        counts: &TokenCounts,
         group: &'a UsageRecord,
         number: u32,
         cost: Option<Usd>,
     ) -> Self {
-        let counts = &record.counts;
         Row {
             record,
             group,
@@ -149,8 +150,10 @@ where
 {
     let mut groups = Groups::new(prices);
     records.into_iter().map(move |record| {
-        let (number, group, cost) = groups.price(record);
-        Row::in_group(record, group, number, cost)
+        // Unpacked once for both the price and the row.
+        let counts = record.counts.unpack();
+        let (number, group, cost) = groups.price(record, &counts);
+        Row::in_group(record, &counts, group, number, cost)
     })
 }
 
@@ -219,11 +222,12 @@ impl<'a, 't> Groups<'a, 't> {
     }
 
     /// The number and first record of the group of `record`, and its
-    /// cost.
+    /// cost at its `counts`.
     #[inline]
     fn price(
         &mut self,
         record: &'a UsageRecord,
+        counts: &TokenCounts,
     ) -> (u32, &'a UsageRecord, Option<Usd>) {
         let number = self.group_of(record);
         // Slices, not `Vec`s, are indexed: at the size-first optimization
@@ -231,7 +235,7 @@ impl<'a, 't> Groups<'a, 't> {
         let known: &[Known] = &self.known;
         let group = &known[number as usize];
         let first = group.first;
-        let Some(metered) = Metered::of(record) else {
+        let Some(metered) = Metered::counted(record, counts) else {
             return (number, first, None);
         };
         let start = record.start_time;
@@ -519,8 +523,10 @@ mod tests {
         let mut record = stored(Date::new(2026, 3, 6))[0].clone();
         record.kind = UsageKind::Completions;
         record.model = Some("gpt-4o-2024-08-06".into());
-        record.counts.input = u64::MAX / 4;
-        record.counts.cached_input = 0;
+        record.counts.update(|c| {
+            c.input = u64::MAX / 4;
+            c.cached_input = 0;
+        });
         let rows = price_rows(built_in_table(), [&record]);
         assert_eq!(rows[0].cost(), built_in_table().estimate(&record));
         assert!(rows[0].cost().is_some_and(|c| c.0 > u128::from(u64::MAX)));

@@ -108,8 +108,10 @@ mod tests {
         let mut record = hourly(0, 0);
         record.kind = UsageKind::FileSearchCalls;
         record.model = None;
-        record.counts.requests = 2;
-        record.counts.calls = 4;
+        record.counts.update(|c| {
+            c.requests = 2;
+            c.calls = 4;
+        });
         let rows = price_rows(built_in_table(), [&record]);
         let mut tally = Tally::default();
         tally.add(&rows[0]);

@@ -246,7 +246,7 @@ mod tests {
             .iter()
             .filter(|r| r.api_key_id.as_deref() == Some(key))
             .filter(|r| r.start_time >= Date::new(2026, 5, 1).to_unix())
-            .map(|r| r.counts.total_tokens())
+            .map(|r| r.counts.unpack().total_tokens())
             .sum();
         assert_eq!(p.tally.tokens, own);
     }

@@ -32,7 +32,7 @@ pub(super) fn billed(usage: &[UsageRecord]) -> Vec<CostRecord> {
                     .or_default() += pico;
             }
         };
-        let c = &row.counts;
+        let c = row.counts.unpack();
         match row.kind {
             UsageKind::WebSearchCalls => {
                 bill(

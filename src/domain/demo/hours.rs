@@ -3,7 +3,7 @@
 
 use crate::domain::sort;
 use crate::domain::time::DAY;
-use crate::domain::usage::{BucketWidth, TokenCounts, UsageRecord};
+use crate::domain::usage::{BucketWidth, Span, TokenCounts, UsageRecord};
 
 /// Share of a day's usage in each UTC hour (sums to 1,000).
 const SHAPE: [u64; 24] = [
@@ -15,19 +15,11 @@ const SHAPE: [u64; 24] = [
 /// shape, and what rounding leaves over goes to the busiest hours, so the
 /// hours sum exactly to the day. Levels (stored bytes) are not split.
 pub fn split_into_hours(day: &UsageRecord) -> Vec<UsageRecord> {
-    let mut hours: Vec<UsageRecord> = (0..24)
-        .map(|hour| UsageRecord {
-            width: BucketWidth::Hour,
-            start_time: day.start_time + hour * 3600,
-            end_time: day.start_time + (hour + 1) * 3600,
-            counts: TokenCounts {
-                usage_bytes: day.counts.usage_bytes,
-                ..TokenCounts::default()
-            },
-            ..day.clone()
-        })
-        .collect();
-    let c = &day.counts;
+    let c = day.counts.unpack();
+    let mut hours = [TokenCounts {
+        usage_bytes: c.usage_bytes,
+        ..TokenCounts::default()
+    }; 24];
     let flows: [(u64, Field); 11] = [
         (c.requests, |t| &mut t.requests),
         (c.input, |t| &mut t.input),
@@ -43,20 +35,27 @@ pub fn split_into_hours(day: &UsageRecord) -> Vec<UsageRecord> {
     ];
     for (total, field) in flows {
         for (hour, share) in split(total).into_iter().enumerate() {
-            *field(&mut hours[hour].counts) = share;
+            *field(&mut hours[hour]) = share;
         }
     }
     // Cached input can never exceed input within an hour.
     for hour in &mut hours {
-        hour.counts.cached_input =
-            hour.counts.cached_input.min(hour.counts.input);
+        hour.cached_input = hour.cached_input.min(hour.input);
     }
-    let cached: u64 = hours.iter().map(|h| h.counts.cached_input).sum();
-    if let Some(busiest) = hours.iter_mut().max_by_key(|h| h.counts.input) {
-        busiest.counts.cached_input += c.cached_input - cached;
+    let cached: u64 = hours.iter().map(|h| h.cached_input).sum();
+    if let Some(busiest) = hours.iter_mut().max_by_key(|h| h.input) {
+        busiest.cached_input += c.cached_input - cached;
     }
-    debug_assert_eq!(day.end_time - day.start_time, DAY);
-    hours
+    debug_assert_eq!(day.end_time() - day.start_time, DAY);
+    (0..24)
+        .map(|hour| UsageRecord {
+            width: BucketWidth::Hour,
+            start_time: day.start_time + hour as i64 * 3600,
+            span: Span::of(BucketWidth::Hour),
+            counts: hours[hour].into(),
+            ..day.clone()
+        })
+        .collect()
 }
 
 /// One count of `TokenCounts`, to write it in a loop.
@@ -96,12 +95,13 @@ mod tests {
             let hours = split_into_hours(&day);
             let mut sum = TokenCounts::default();
             for hour in &hours {
-                assert!(hour.counts.cached_input <= hour.counts.input);
-                sum.add(&hour.counts);
+                let counts = hour.counts.unpack();
+                assert!(counts.cached_input <= counts.input);
+                sum.add(&counts);
             }
-            sum.usage_bytes = day.counts.usage_bytes;
-            assert_eq!(sum, day.counts);
-            assert_eq!(hours[23].end_time, day.end_time);
+            sum.usage_bytes = day.counts.unpack().usage_bytes;
+            assert_eq!(sum, day.counts.unpack());
+            assert_eq!(hours[23].end_time(), day.end_time());
         }
     }
 }

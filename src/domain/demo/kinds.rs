@@ -4,7 +4,9 @@
 use super::{Rng, KEYS, PROJECTS, USERS};
 use crate::domain::name::Name;
 use crate::domain::time::DAY;
-use crate::domain::usage::{BucketWidth, TokenCounts, UsageKind, UsageRecord};
+use crate::domain::usage::{
+    BucketWidth, Span, TokenCounts, UsageKind, UsageRecord,
+};
 
 /// Who uses a kind, and how much of it a day.
 struct Use {
@@ -123,7 +125,7 @@ pub(super) fn other_kinds(
                 kind: use_.kind,
                 width: BucketWidth::Day,
                 start_time: start,
-                end_time: start + DAY,
+                span: Span::of(BucketWidth::Day),
                 project_id: Some(PROJECTS[use_.project].0.into()),
                 user_id: user.map(|u| USERS[u].0.into()),
                 api_key_id: keyed.map(|k| k.0.into()),
@@ -132,7 +134,7 @@ pub(super) fn other_kinds(
                 service_tier: None,
                 size: use_.size.map(Name::from),
                 source: use_.size.map(|_| "image.generation".into()),
-                counts: counts(use_.kind, n, start, &mut rng),
+                counts: counts(use_.kind, n, start, &mut rng).into(),
             });
         }
     }

@@ -14,7 +14,7 @@ use super::name::Name;
 use super::people::Person;
 use super::sort;
 use super::time::{Date, DAY};
-use super::usage::{BucketWidth, TokenCounts, UsageKind, UsageRecord};
+use super::usage::{BucketWidth, Span, TokenCounts, UsageKind, UsageRecord};
 
 /// A member of the organization.
 #[derive(Clone, Debug, PartialEq)]
@@ -67,19 +67,19 @@ pub fn stored_usage(org: &DemoOrg, now: i64) -> Vec<UsageRecord> {
             .into_iter()
             .filter(|hour| hour.start_time <= now)
             .collect();
-        if day.end_time <= now {
+        if day.end_time() <= now {
             usage.push(day.clone());
         } else {
-            let mut so_far = UsageRecord {
-                counts: TokenCounts::default(),
-                ..day.clone()
-            };
+            let mut so_far = TokenCounts::default();
             for hour in &hours {
-                so_far.counts.add(&hour.counts);
+                so_far.add(&hour.counts.unpack());
             }
             // Stored bytes are a level, the same in every hour.
-            so_far.counts.usage_bytes = day.counts.usage_bytes;
-            usage.push(so_far);
+            so_far.usage_bytes = day.counts.unpack().usage_bytes;
+            usage.push(UsageRecord {
+                counts: so_far.into(),
+                ..day.clone()
+            });
         }
         usage.extend(hours);
     }
@@ -451,7 +451,7 @@ pub(crate) fn record(
         kind: UsageKind::Completions,
         width: BucketWidth::Day,
         start_time: start,
-        end_time: start + DAY,
+        span: Span::of(BucketWidth::Day),
         project_id: Some(project.into()),
         user_id: user.map(Name::from),
         api_key_id: key.map(Name::from),
@@ -460,7 +460,7 @@ pub(crate) fn record(
         service_tier: Some("default".into()),
         size: None,
         source: None,
-        counts,
+        counts: counts.into(),
     }
 }
 
@@ -499,7 +499,8 @@ mod tests {
             usage
                 .iter()
                 .filter(|r| r.width == width && r.start_time >= from)
-                .map(|r| r.counts.total_tokens() + r.counts.requests)
+                .map(|r| r.counts.unpack())
+                .map(|c| c.total_tokens() + c.requests)
                 .sum()
         };
         let hourly_from = last.to_unix() - (DEMO_HOURLY_DAYS - 1) * DAY;
@@ -556,12 +557,12 @@ mod tests {
             "unattributed"
         );
         assert!(org.usage.iter().any(|r| r.batch == Some(true)));
-        assert!(org.usage.iter().any(|r| r.counts.cached_input > 0));
+        assert!(org.usage.iter().any(|r| r.counts.unpack().cached_input > 0));
         let prices = crate::domain::price::built_in_table();
         assert!(
             org.usage
                 .iter()
-                .any(|r| r.counts.total_tokens() > 0
+                .any(|r| r.counts.unpack().total_tokens() > 0
                     && prices.estimate(r).is_none()),
             "unpriced usage"
         );

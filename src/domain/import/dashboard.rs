@@ -10,7 +10,9 @@ use super::{FileKind, ImportBatch, ImportError};
 use crate::domain::cost::{cost_day_key, parse_usd, CostRecord};
 use crate::domain::name::Name;
 use crate::domain::time::{Date, DAY};
-use crate::domain::usage::{BucketWidth, TokenCounts, UsageKind, UsageRecord};
+use crate::domain::usage::{
+    BucketWidth, Span, TokenCounts, UsageKind, UsageRecord,
+};
 
 /// Reads one dashboard CSV file of `kind` into rows of `connection_id`.
 pub fn read_csv(
@@ -106,7 +108,7 @@ pub fn read_csv(
                     usage_row(&row, connection_id, kind, width, start, end)
                         .map_err(|d| bad(line, d))?;
                 batch.usage_buckets.insert(record.bucket_key());
-                if record.counts != TokenCounts::default()
+                if !record.counts.is_zero()
                     || record.model.is_some()
                     || record.project_id.is_some()
                 {
@@ -137,7 +139,7 @@ fn usage_row(
         kind,
         width,
         start_time: start,
-        end_time: end,
+        span: Span::between(start, end),
         project_id: row.name("project_id"),
         user_id: row.name("user_id"),
         api_key_id: row.name("api_key_id"),
@@ -159,7 +161,8 @@ fn usage_row(
             usage_bytes: row.count("usage_bytes")?,
             sessions: row.count("num_sessions")?,
             calls: row.count("num_requests")?,
-        },
+        }
+        .into(),
     })
 }
 
@@ -271,9 +274,10 @@ mod tests {
         assert_eq!(batch.usage.len(), 2);
         assert_eq!(batch.usage_buckets.len(), 2, "the empty day too");
         let first = &batch.usage[0];
-        assert_eq!(first.counts.requests, 3);
-        assert_eq!(first.counts.input, 1_000);
-        assert_eq!(first.counts.cached_input, 100);
+        let counts = first.counts.unpack();
+        assert_eq!(counts.requests, 3);
+        assert_eq!(counts.input, 1_000);
+        assert_eq!(counts.cached_input, 100);
         assert_eq!(first.batch, Some(false));
         assert_eq!(first.width, BucketWidth::Day);
         assert_eq!(batch.usage[1].user_id, None);
@@ -289,7 +293,7 @@ gpt-4o-mini,1000,2025-10-05T00:00:00Z,2025-10-06T00:00:00Z,zzz,key_1\n";
             read(reordered, FileKind::Usage(UsageKind::Completions)).unwrap();
         assert_eq!(batch.usage.len(), 1);
         assert_eq!(batch.usage[0].start_time, 1_759_622_400);
-        assert_eq!(batch.usage[0].counts.input, 1_000);
+        assert_eq!(batch.usage[0].counts.unpack().input, 1_000);
         assert_eq!(batch.usage[0].project_id, None);
     }
 

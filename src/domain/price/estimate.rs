@@ -16,7 +16,7 @@ use super::schedule::{Price, TierRates, Unit};
 use super::table::PriceTable;
 use crate::domain::money::Usd;
 use crate::domain::time::Date;
-use crate::domain::usage::{UsageKind, UsageRecord};
+use crate::domain::usage::{TokenCounts, UsageKind, UsageRecord};
 
 /// How a row was processed, which scales its price.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,7 +106,14 @@ impl<'a> Metered<'a> {
     /// The priced units of `record`; `None` for kinds billed per call,
     /// session or stored byte, which token prices do not cover.
     pub fn of(record: &'a UsageRecord) -> Option<Metered<'a>> {
-        let c = &record.counts;
+        Metered::counted(record, &record.counts.unpack())
+    }
+
+    /// `of` for a record whose counts are unpacked already, as `c`.
+    pub fn counted(
+        record: &'a UsageRecord,
+        c: &TokenCounts,
+    ) -> Option<Metered<'a>> {
         let metered = match record.kind {
             UsageKind::Completions
             | UsageKind::Embeddings

@@ -113,7 +113,7 @@ pub fn allocate(
             Some(_) => {}
             None => {
                 *unpriced.entry(at).or_default() +=
-                    record.counts.total_tokens();
+                    record.counts.unpack().total_tokens();
             }
         }
     }

@@ -2,7 +2,9 @@
 
 use crate::domain::cost::{parse_usd, CostRecord};
 use crate::domain::time::{Date, DAY};
-use crate::domain::usage::{BucketWidth, TokenCounts, UsageKind, UsageRecord};
+use crate::domain::usage::{
+    BucketWidth, Span, TokenCounts, UsageKind, UsageRecord,
+};
 
 /// 2026-01-05T00:00Z, after every built-in price change.
 pub(crate) const DAY0: i64 = 1_767_571_200;
@@ -26,7 +28,7 @@ pub(crate) fn usage(
         kind: UsageKind::Completions,
         width: BucketWidth::Day,
         start_time: DAY0,
-        end_time: DAY0 + DAY,
+        span: Span::of(BucketWidth::Day),
         project_id: Some(project.into()),
         user_id: None,
         api_key_id: key.map(Into::into),
@@ -40,7 +42,8 @@ pub(crate) fn usage(
             input,
             output,
             ..TokenCounts::default()
-        },
+        }
+        .into(),
     }
 }
 

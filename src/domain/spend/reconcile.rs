@@ -83,7 +83,9 @@ pub fn reconcile(
         let line = days.entry(at).or_default();
         match prices.estimate(record) {
             Some(cost) => line.estimated += cost,
-            None => line.unpriced_tokens += record.counts.total_tokens(),
+            None => {
+                line.unpriced_tokens += record.counts.unpack().total_tokens()
+            }
         }
     }
     for cost in costs_in(costs, from, to) {

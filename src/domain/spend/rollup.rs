@@ -43,7 +43,7 @@ impl Rollup {
     }
 
     fn add_usage(&mut self, estimate: Option<Usd>, record: &UsageRecord) {
-        let tokens = record.counts.total_tokens();
+        let tokens = record.counts.unpack().total_tokens();
         self.tokens += tokens;
         match estimate {
             Some(cost) => self.estimated += cost,

@@ -3,7 +3,7 @@
 //! usage grows.
 
 use super::*;
-use crate::domain::usage::{BucketWidth, TokenCounts};
+use crate::domain::usage::{BucketWidth, Span, TokenCounts};
 
 fn row(model: &str, day: Date, counts: TokenCounts) -> UsageRecord {
     UsageRecord {
@@ -11,7 +11,7 @@ fn row(model: &str, day: Date, counts: TokenCounts) -> UsageRecord {
         kind: UsageKind::Completions,
         width: BucketWidth::Day,
         start_time: day.to_unix(),
-        end_time: day.to_unix() + 86_400,
+        span: Span::of(BucketWidth::Day),
         project_id: None,
         user_id: None,
         api_key_id: None,
@@ -20,7 +20,7 @@ fn row(model: &str, day: Date, counts: TokenCounts) -> UsageRecord {
         service_tier: None,
         size: None,
         source: None,
-        counts,
+        counts: counts.into(),
     }
 }
 
@@ -84,7 +84,7 @@ fn an_unknown_model_is_unpriced_not_free() {
     let table = PriceTable::built_in();
     let r = text("gpt-7-preview-2027-02-01", 5_000, 0, 1_000);
     assert_eq!(table.estimate(&r), None);
-    assert_eq!(r.counts.total_tokens(), 6_000);
+    assert_eq!(r.counts.unpack().total_tokens(), 6_000);
 }
 
 #[test]
@@ -305,7 +305,8 @@ fn random_row(rng: &mut XorShift, group: &UsageRecord) -> UsageRecord {
         characters: rng.below(10_000_000),
         seconds: rng.below(100_000),
         ..TokenCounts::default()
-    };
+    }
+    .into();
     r
 }
 
@@ -354,7 +355,7 @@ fn costs_add_up_when_rows_of_one_model_day_and_tier_are_merged() {
             .collect();
         let mut merged = group.clone();
         for r in &rows {
-            merged.counts.add(&r.counts);
+            merged.counts.update(|c| c.add(&r.counts.unpack()));
         }
         let each: Option<Vec<Usd>> =
             rows.iter().map(|r| table.estimate(r)).collect();
@@ -374,14 +375,14 @@ fn more_usage_never_costs_less_and_caching_never_costs_more() {
         let a = random_row(&mut rng, &group);
         let b = random_row(&mut rng, &group);
         let mut both = a.clone();
-        both.counts.add(&b.counts);
+        both.counts.update(|c| c.add(&b.counts.unpack()));
         if let (Some(one), Some(two)) =
             (table.estimate(&a), table.estimate(&both))
         {
             assert!(two >= one, "case {case}: {group:?}");
         }
         let mut uncached = a.clone();
-        uncached.counts.cached_input = 0;
+        uncached.counts.update(|c| c.cached_input = 0);
         if let (Some(cached), Some(full)) =
             (table.estimate(&a), table.estimate(&uncached))
         {

@@ -314,8 +314,8 @@ fn results(
             })
             .collect();
         match rows.iter_mut().find(|(seen, _)| *seen == key) {
-            Some((_, counts)) => counts.add(&record.counts),
-            None => rows.push((key, record.counts)),
+            Some((_, counts)) => counts.add(&record.counts.unpack()),
+            None => rows.push((key, record.counts.unpack())),
         }
     }
     let counts = counts(kind);

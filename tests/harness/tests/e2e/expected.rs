@@ -76,15 +76,16 @@ pub fn expected_where(
             Some(id) => keys.entry(String::from(*id)).or_default(),
             None => &mut unattributed,
         };
+        let counts = row.counts.unpack();
         for line in [line, &mut total] {
-            line.requests += row.counts.requests;
-            line.input += row.counts.input;
-            line.cached += row.counts.cached_input;
-            line.output += row.counts.output;
+            line.requests += counts.requests;
+            line.input += counts.input;
+            line.cached += counts.cached_input;
+            line.output += counts.output;
             match price::estimate(row) {
                 Some(cost) => line.cost += cost,
                 None => {
-                    line.unpriced += row.counts.input + row.counts.output;
+                    line.unpriced += counts.input + counts.output;
                     line.understated = true;
                 }
             }
