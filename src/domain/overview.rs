@@ -201,7 +201,7 @@ pub fn overview_page(
     // last 24 hours and the usage by kind: a million rows are read from
     // memory once rather than three times.
     let mut burns = Burns::new(now);
-    let utc = (days.first.to_unix(), days.last.add_days(1).to_unix());
+    let utc = days.utc_bounds();
     let mut kinds = KindSums::new(utc.0, utc.1);
     let seen = inputs.records.iter().inspect(|record| {
         burns.see(record);

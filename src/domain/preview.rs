@@ -45,7 +45,7 @@ pub struct Preview {
 impl Preview {
     pub fn new(zone: &Zone, days: Days) -> Preview {
         let span = DayGrid::new(zone, days).span();
-        let utc_first = days.first.to_unix();
+        let utc_first = days.utc_bounds().0;
         Preview {
             zone: zone.name().to_owned(),
             days,
@@ -127,6 +127,7 @@ mod tests {
     use crate::domain::demo::{demo_org, stored_usage};
     use crate::domain::overview::counted_rows;
     use crate::domain::price::built_in_table;
+    use crate::domain::range::RangeChoice;
     use crate::domain::time::Date;
     use crate::domain::usage::UsageKind;
     use crate::domain::zone::Transition;
@@ -175,7 +176,7 @@ mod tests {
         for zone in zones() {
             let today = zone.date(now);
             for count in [1, 7, 30, 45, 90, 200] {
-                let days = Days::ending(today, count);
+                let days = RangeChoice::Days(count).days(&zone, now);
                 let preview = Preview::new(&zone, days);
                 let rows = preview.rows_of(&all);
                 // Of a range shorter than the history, some rows wait.

@@ -1,6 +1,7 @@
 //! The time ranges the views offer, resolved to local days of the display
 //! zone.
 
+use super::analytics::Days;
 use super::time::{day_start, Date, DAY};
 use super::zone::Zone;
 
@@ -70,13 +71,6 @@ impl Span {
         }
     }
 
-    /// The same dates as UTC days: `[start, end)` for data that exists
-    /// only per UTC day, such as billed costs, which cannot be split into
-    /// the hours of another zone.
-    pub fn utc_days(&self) -> (i64, i64) {
-        (self.first.to_unix(), self.last.add_days(1).to_unix())
-    }
-
     /// How many local days the span covers.
     pub fn days(&self) -> i64 {
         self.first.days_until(self.last) + 1
@@ -86,8 +80,22 @@ impl Span {
 impl RangeChoice {
     /// The local days this choice covers at `now` in `zone`.
     pub fn resolve(self, zone: &Zone, now: i64) -> Span {
-        let today = zone.date(now);
-        let (first, last) = match self {
+        let (first, last) = self.dates(zone.date(now));
+        Span::of_dates(zone, first, last)
+    }
+
+    /// The days this choice covers at `now` in `zone`, and as UTC days
+    /// count them at the same instant (see `Days::on_utc_days`).
+    pub fn days(self, zone: &Zone, now: i64) -> Days {
+        Days::from_today(zone, now, |today| {
+            let (first, last) = self.dates(today);
+            Days::new(first, last)
+        })
+    }
+
+    /// The first and last dates of this choice when it is `today`.
+    fn dates(self, today: Date) -> (Date, Date) {
+        match self {
             RangeChoice::Today => (today, today),
             RangeChoice::Days(n) => {
                 (today.add_days(1 - i64::from(n.max(1))), today)
@@ -98,8 +106,7 @@ impl RangeChoice {
                 (first, today.first_of_month().add_days(-1))
             }
             RangeChoice::Custom { first, last } => (first, last),
-        };
-        Span::of_dates(zone, first, last)
+        }
     }
 
     /// The choice as it appears in a URL: `today`, `7d`, `month`,
@@ -171,8 +178,11 @@ mod tests {
         assert_eq!(span.first, Date::new(2026, 7, 14));
         assert_eq!(span.from, Date::new(2026, 7, 14).to_unix() + 7 * HOUR);
         assert_eq!(span.to - span.from, 24 * HOUR);
-        let (from, to) = span.utc_days();
-        assert_eq!(from, Date::new(2026, 7, 14).to_unix());
+        // On UTC days, today is the 15th, the UTC day under way.
+        let days = RangeChoice::Today.days(&los_angeles(), now);
+        assert_eq!(days.first, Date::new(2026, 7, 14));
+        let (from, to) = days.utc_bounds();
+        assert_eq!(from, Date::new(2026, 7, 15).to_unix());
         assert_eq!(to - from, 24 * HOUR);
         // The 02:00Z bucket of the 15th starts inside local today.
         let bucket = Date::new(2026, 7, 15).to_unix() + 2 * HOUR;

@@ -7,7 +7,6 @@ use super::state::{AppState, EarlyRows, Notice, Secret, View, ALL};
 use crate::api::client::{CancelToken, Client};
 use crate::api::endpoints;
 use crate::api::ApiError;
-use crate::domain::analytics::Days;
 use crate::domain::connection::{new_label, Connection};
 use crate::domain::demo::{
     self, demo_org, stored_usage, DEMO_CONNECTION, DEMO_DAYS,
@@ -167,8 +166,7 @@ const EARLY_DAYS: i64 = 180;
 /// the page: the full read that follows reports it.
 async fn show_early_rows(state: AppState, db: &Db, id: &str, ids: &[String]) {
     let zone = state.zone.get_untracked();
-    let span = untrack(|| state.span());
-    let preview = Preview::new(&zone, Days::new(span.first, span.last));
+    let preview = Preview::new(&zone, untrack(|| state.days()));
     let mut data = OrgData::default();
     for one in ids {
         match db.overview_rows(one, &preview).await {

@@ -55,14 +55,13 @@ pub fn current_with(
 ) -> Memo<Analytics> {
     Memo::new(move |_| {
         let zone = state.zone.get();
-        let span = state.span();
+        let days = state.days();
         let filter = if narrowed {
             state.narrowing.with(filter_of)
         } else {
             Default::default()
         };
         let now = super::actions::now();
-        let days = Days::new(span.first, span.last);
         // The scope's monthly dollar budget, drawn beside the month's
         // forecast.
         let scope = if narrowed {
@@ -95,7 +94,7 @@ pub fn current_with(
 fn scope_rows_table(state: AppState) -> crate::domain::export::Table {
     let filter = state.narrowing.with_untracked(filter_of);
     let zone = state.zone.get_untracked();
-    let span = untrack(|| state.span());
+    let days = untrack(|| state.days());
     state.prices.with_untracked(|prices| {
         state.data.with_untracked(|d| {
             let directory = Directory::new(&d.keys, &d.projects, &d.people);
@@ -105,7 +104,6 @@ fn scope_rows_table(state: AppState) -> crate::domain::export::Table {
                 .filter(|r| in_scope(r, &filter, &directory))
                 .cloned()
                 .collect();
-            let days = Days::new(span.first, span.last);
             let (rows, _) = counted_rows(&scoped, &zone, days);
             usage_table(prices, &rows, &zone)
         })

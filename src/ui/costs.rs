@@ -25,8 +25,8 @@ fn unpriced(figures: &Rollup) -> String {
 #[component]
 pub fn CostsPage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    // Billed costs exist per UTC day only: the range's dates as UTC days.
-    let range = Memo::new(move |_| state.span().utc_days());
+    // Billed costs exist per UTC day only: the range as UTC counts it.
+    let range = Memo::new(move |_| state.days().utc_bounds());
     let report = Memo::new(move |_| {
         let (from, to) = range.get();
         state.prices.with(|prices| {

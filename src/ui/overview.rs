@@ -14,7 +14,6 @@ use super::actions::now;
 use super::alert_check::progresses;
 use super::analytics::rate;
 use crate::charts::views;
-use crate::domain::analytics::Days;
 use crate::domain::budget::label::{limit_text, period_text, spent_text};
 use crate::domain::budget::Scope;
 use crate::domain::csv_export::overview_table;
@@ -34,8 +33,7 @@ pub fn OverviewView() -> impl IntoView {
     let state = expect_context::<AppState>();
     let page = Memo::new(move |_| {
         let zone = state.zone.get();
-        let span = state.span();
-        let days = Days::new(span.first, span.last);
+        let days = state.days();
         state.with_overview_inputs(&zone, days, |inputs, early| {
             if early {
                 preview_page(inputs, &zone, days, now())
@@ -68,8 +66,7 @@ fn OverviewTable(page: Memo<OverviewPage>) -> impl IntoView {
     let table = Memo::new(move |_| page.with(|p| p.table.clone()));
     let shown = Memo::new(move |_| {
         let zone = state.zone.get();
-        let span = state.span();
-        state.overview_rows(&zone, Days::new(span.first, span.last))
+        state.overview_rows(&zone, state.days())
     });
     mark_when_shown(shown, table);
 
@@ -125,8 +122,7 @@ fn OverviewTable(page: Memo<OverviewPage>) -> impl IntoView {
         Callback::new(move |()| table.with_untracked(overview_table));
     let usage_table = Callback::new(move |()| {
         let zone = state.zone.get_untracked();
-        let span = untrack(|| state.span());
-        let days = Days::new(span.first, span.last);
+        let days = untrack(|| state.days());
         // The rows the table adds up, early ones included: they hold
         // every row of the range.
         untrack(|| {
@@ -137,14 +133,17 @@ fn OverviewTable(page: Memo<OverviewPage>) -> impl IntoView {
         })
     });
     let caption = move || {
-        let span = state.span();
-        let days =
-            if page.with(|p| p.utc_days) || state.zone.with(|z| z.is_utc()) {
-                "UTC days".to_owned()
-            } else {
-                format!("local days, {}", state.zone_name.get())
-            };
-        format!("API keys, {} to {} ({days})", span.first, span.last)
+        let days = state.days();
+        if page.with(|p| p.utc_days) || state.zone.with(|z| z.is_utc()) {
+            let days = days.on_utc_days();
+            format!("API keys, {} to {} (UTC days)", days.first, days.last)
+        } else {
+            let zone = state.zone_name.get();
+            format!(
+                "API keys, {} to {} (local days, {zone})",
+                days.first, days.last
+            )
+        }
     };
 
     view! {

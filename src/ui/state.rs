@@ -209,6 +209,13 @@ impl AppState {
         self.range.get().resolve(&zone, super::actions::now())
     }
 
+    /// The days of the range on screen in the display zone, and as UTC
+    /// days count them (tracked).
+    pub fn days(&self) -> Days {
+        let zone = self.zone.get();
+        self.range.get().days(&zone, super::actions::now())
+    }
+
     /// Runs `f` over what the analytics are made from: the loaded data
     /// and the user's prices (tracked).
     pub fn with_inputs<T>(&self, f: impl FnOnce(&Inputs) -> T) -> T {

@@ -46,8 +46,8 @@ fn describe(line: &KindLine) -> String {
 #[component]
 pub fn Summaries(#[prop(into)] kinds: Signal<Vec<KindLine>>) -> impl IntoView {
     let state = expect_context::<AppState>();
-    // Billed costs exist per UTC day only: the range's dates as UTC days.
-    let range = Memo::new(move |_| state.span().utc_days());
+    // Billed costs exist per UTC day only: the range as UTC counts it.
+    let range = Memo::new(move |_| state.days().utc_bounds());
     let bills = Memo::new(move |_| {
         let (from, to) = range.get();
         state.data.with(|d| billed(&d.costs, &d.projects, from, to))

@@ -163,7 +163,7 @@ impl<'a> View<'_, 'a> {
         let directory =
             Directory::new(inputs.keys, inputs.projects, inputs.people);
         let today = zone.date(now);
-        let today_only = Days::new(today, today);
+        let today_only = Days::from_today(zone, now, |t| Days::new(t, t));
         let month = forecast_days(zone, now);
         let pattern_days = days.until(today).unwrap_or(days);
 

@@ -134,9 +134,10 @@ pub fn month_of(zone: &Zone, now: i64) -> Days {
 /// last days of the month before while the month is younger than the
 /// recent pace's seven days.
 pub fn forecast_days(zone: &Zone, now: i64) -> Days {
-    let today = zone.date(now);
-    let week = today.add_days(1 - RECENT_DAYS as i64);
-    Days::new(week.min(today.first_of_month()), last_of_month(today))
+    Days::from_today(zone, now, |today| {
+        let week = today.add_days(1 - RECENT_DAYS as i64);
+        Days::new(week.min(today.first_of_month()), last_of_month(today))
+    })
 }
 
 /// A month's spending being added up, row by row, on the days of a

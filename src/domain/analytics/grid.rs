@@ -4,18 +4,55 @@ use crate::domain::time::{Date, DAY};
 use crate::domain::zone::Zone;
 
 /// Local dates from `first` to `last`, both included.
+///
+/// Days counted from today, such as the last 30 days, are other dates on
+/// UTC days when today's date in the zone is not today's date in UTC.
+/// A view that can only add up UTC days (daily buckets) then shows the
+/// range as UTC counts it at the same instant, which `on_utc_days` gives:
+/// the same dates taken as UTC days would leave out the UTC day under way
+/// west of UTC, and show one not yet begun east of it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Days {
     pub first: Date,
     pub last: Date,
+    /// `first` and `last` of the range resolved on UTC days, where they
+    /// differ from the local ones.
+    utc: Option<(Date, Date)>,
 }
 
 impl Days {
-    /// The dates between `a` and `b`, in whichever order they come.
+    /// The dates between `a` and `b`, in whichever order they come: fixed
+    /// dates, the same whichever days count them.
     pub fn new(a: Date, b: Date) -> Days {
         Days {
             first: a.min(b),
             last: a.max(b),
+            utc: None,
+        }
+    }
+
+    /// The days `of_today` gives for today's date, in `zone` at `now`,
+    /// and, for views of UTC days, for today's date in UTC.
+    pub fn from_today(
+        zone: &Zone,
+        now: i64,
+        of_today: impl Fn(Date) -> Days,
+    ) -> Days {
+        let local = of_today(zone.date(now));
+        let utc = of_today(Date::from_unix(now));
+        let differs = (utc.first, utc.last) != (local.first, local.last);
+        Days {
+            utc: differs.then_some((utc.first, utc.last)),
+            ..local
+        }
+    }
+
+    /// The days as UTC days count them: the range resolved in UTC when it
+    /// is counted from today, else the same dates.
+    pub fn on_utc_days(&self) -> Days {
+        match self.utc {
+            Some((first, last)) => Days::new(first, last),
+            None => Days::new(self.first, self.last),
         }
     }
 
@@ -23,6 +60,13 @@ impl Days {
     pub fn ending(last: Date, count: u32) -> Days {
         let back = i64::from(count.max(1)) - 1;
         Days::new(last.add_days(-back), last)
+    }
+
+    /// `[start, end)` in UTC seconds of the days as UTC days count them:
+    /// the bounds for data kept per UTC day, such as billed costs.
+    pub fn utc_bounds(&self) -> (i64, i64) {
+        let days = self.on_utc_days();
+        (days.first.to_unix(), days.last.add_days(1).to_unix())
     }
 
     /// How many dates there are.

@@ -159,17 +159,18 @@ impl Source {
         Source::with(resolution(seen, zone), zone, days)
     }
 
-    /// The source of `resolution`: local days for hourly rows, the same
-    /// dates as UTC days for daily rows.
+    /// The source of `resolution`: local days for hourly rows; for daily
+    /// rows, the days as UTC counts them (see `Days::on_utc_days`).
     pub fn with(resolution: Resolution, zone: &Zone, days: Days) -> Source {
-        let utc = Zone::utc();
-        let grid_zone = match resolution {
-            Resolution::Hourly => zone,
-            Resolution::UtcDays => &utc,
+        let grid = match resolution {
+            Resolution::Hourly => DayGrid::new(zone, days),
+            Resolution::UtcDays => {
+                DayGrid::new(&Zone::utc(), days.on_utc_days())
+            }
         };
         Source {
             resolution,
-            grid: DayGrid::new(grid_zone, days),
+            grid,
             days_are_utc: resolution == Resolution::UtcDays && !zone.is_utc(),
         }
     }
@@ -270,6 +271,43 @@ mod tests {
         assert_eq!(source.resolution(), Resolution::UtcDays);
         assert!(source.days_are_utc());
         assert_eq!(source.grid().span().0, Date::new(2026, 3, 4).to_unix());
+    }
+
+    #[test]
+    fn days_counted_from_today_fall_back_to_the_utc_days_of_the_same_instant() {
+        let rows: Vec<_> = synced()
+            .into_iter()
+            .filter(|r| r.width == BucketWidth::Day)
+            .collect();
+        let rows = priced(&rows);
+        let last_week = |today: Date| Days::ending(today, 7);
+        // 18:00 on the 9th in Los Angeles is already 02:00 on the 10th in
+        // UTC: the UTC day under way, and its usage, belong to the week.
+        let now = utc(Date::new(2026, 3, 10), 2);
+        let days = Days::from_today(&los_angeles(), now, last_week);
+        assert_eq!(days.last, Date::new(2026, 3, 9));
+        let source = Source::choose(&rows, &los_angeles(), days);
+        assert!(source.days_are_utc());
+        assert_eq!(
+            source.grid().days(),
+            Days::ending(Date::new(2026, 3, 10), 7)
+        );
+        let today = rows.iter().find(|r| r.start() == day_start(now));
+        assert_eq!(source.place(today.unwrap()), Some(6));
+        // 03:00 on the 10th in India is 21:30 on the 9th in UTC: the 10th
+        // has not begun as a UTC day, and the week ends on the 9th.
+        let now = utc(Date::new(2026, 3, 9), 21) + 1_800;
+        let days = Days::from_today(&kolkata(), now, last_week);
+        assert_eq!(days.last, Date::new(2026, 3, 10));
+        let source = Source::choose(&rows, &kolkata(), days);
+        assert_eq!(
+            source.grid().days(),
+            Days::ending(Date::new(2026, 3, 9), 7)
+        );
+        // Fixed dates stay the same dates.
+        let fixed = Days::new(Date::new(2026, 3, 2), Date::new(2026, 3, 8));
+        let source = Source::choose(&rows, &kolkata(), fixed);
+        assert_eq!(source.grid().days(), fixed);
     }
 
     #[test]

@@ -39,7 +39,11 @@ const WEEKDAYS: [&str; 7] = [
 /// calendar month, or a custom range whatever `now` is. A `first_day`
 /// beyond 6 wraps around the week.
 pub fn period_days(period: Period, zone: &Zone, now: i64) -> Days {
-    let today = zone.date(now);
+    Days::from_today(zone, now, |today| period_of(period, today))
+}
+
+/// The days of the period of `period` that holds `today`.
+fn period_of(period: Period, today: Date) -> Days {
     match period {
         Period::Day => Days::new(today, today),
         Period::Week { first_day } => {
@@ -117,7 +121,7 @@ mod tests {
     }
 
     fn days(first: Date, last: Date) -> Days {
-        Days { first, last }
+        Days::new(first, last)
     }
 
     #[test]
@@ -213,12 +217,16 @@ mod tests {
         let zone = los_angeles();
         let february = period_days(Period::Month, &zone, early);
         assert_eq!(
-            february,
-            days(Date::new(2026, 2, 1), Date::new(2026, 2, 28))
+            (february.first, february.last),
+            (Date::new(2026, 2, 1), Date::new(2026, 2, 28))
         );
         assert_eq!(days_left(february, &zone, early), 0);
+        // Counted on UTC days, the month under way is March.
+        let march = days(Date::new(2026, 3, 1), Date::new(2026, 3, 31));
+        assert_eq!(february.on_utc_days(), march);
         let today = period_days(Period::Day, &zone, early);
-        assert_eq!(today, days(Date::new(2026, 2, 28), Date::new(2026, 2, 28)));
+        assert_eq!(today.on_utc_days(), days(march.first, march.first));
+        assert_eq!((today.first, today.last), (february.last, february.last));
         assert_eq!(period_name(Period::Day, today), "2026-02-28");
     }
 
