@@ -18,7 +18,7 @@ use crate::domain::analytics::{analytics, Analytics, Days, Options};
 use crate::domain::budget::label::left_out_note;
 use crate::domain::budget::{Limit, Period, Scope};
 use crate::domain::export::usage_table;
-use crate::domain::money::{group_thousands, Usd};
+use crate::domain::money::group_thousands;
 use crate::domain::overview::counted_rows;
 use crate::domain::usage::UsageRecord;
 
@@ -34,11 +34,9 @@ pub fn rate(value: f64) -> String {
     format!("{}.{fraction}", group_thousands(whole))
 }
 
-/// A cost, or "unpriced" when none of the usage has a price.
+/// A cost, saying which part of the usage has no price.
 pub fn cost(tally: &Tally) -> String {
-    tally
-        .estimated()
-        .map_or_else(|| "unpriced".to_owned(), Usd::display)
+    tally.cost_text()
 }
 
 /// The analytics of the current scope, range and zone (tracked).

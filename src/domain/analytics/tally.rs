@@ -57,6 +57,19 @@ impl Tally {
         (self.priced_rows > 0 || self.unpriced_rows == 0).then_some(self.cost)
     }
 
+    /// The cost as a page shows it: "unpriced" when no row has a price,
+    /// and followed by "+ unpriced" when some rows have none, so that a
+    /// partial sum is never read as the whole.
+    pub fn cost_text(&self) -> String {
+        match self.estimated() {
+            None => "unpriced".to_owned(),
+            Some(cost) if self.is_understated() => {
+                format!("{} + unpriced", cost.display())
+            }
+            Some(cost) => cost.display(),
+        }
+    }
+
     /// Whether part of the usage has no price, so `cost` falls short.
     pub fn is_understated(&self) -> bool {
         self.unpriced_rows > 0
@@ -117,6 +130,22 @@ mod tests {
         tally.add(&rows[0]);
         assert_eq!(tally.requests, 2, "tool calls are not requests");
         assert_eq!(tally.estimated(), None);
+    }
+
+    #[test]
+    fn a_cost_says_when_part_or_all_of_the_usage_has_no_price() {
+        let records = [hourly(0, 1_000_000), unpriced(hourly(0, 700))];
+        let rows = price_rows(built_in_table(), &records);
+        let mut tally = Tally::default();
+        tally.add(&rows[1]);
+        assert_eq!(tally.cost_text(), "unpriced");
+        tally.add(&rows[0]);
+        let priced = tally.estimated().unwrap().display();
+        assert_eq!(tally.cost_text(), format!("{priced} + unpriced"));
+        let mut whole = Tally::default();
+        whole.add(&rows[0]);
+        assert_eq!(whole.cost_text(), priced);
+        assert_eq!(Tally::default().cost_text(), Usd::ZERO.display());
     }
 
     #[test]
