@@ -3,12 +3,14 @@
 
 use leptos::prelude::*;
 
+use super::actions::now;
 use super::files::file_input;
 use super::price_actions;
 use super::state::{AppState, Notice};
 use crate::domain::keys::visible_name;
 use crate::domain::price::{
-    built_in_table, other_units, PriceEntry, PriceForm, PriceSource, Rate,
+    built_in_table, far_from_built_in, other_units, Price, PriceEntry,
+    PriceForm, PriceSource, Rate,
 };
 use crate::domain::time::Date;
 
@@ -40,6 +42,9 @@ struct Editor {
     model: RwSignal<String>,
     from: RwSignal<String>,
     form: RwSignal<PriceForm>,
+    /// A price far from the built-in one that the user was warned of:
+    /// saving it again keeps it.
+    warned: RwSignal<Option<(String, Price)>>,
 }
 
 #[component]
@@ -52,6 +57,7 @@ pub fn PricesPage() -> impl IntoView {
         model: RwSignal::new(String::new()),
         from: RwSignal::new(String::new()),
         form: RwSignal::new(PriceForm::default()),
+        warned: RwSignal::new(None),
     };
     let rows = Memo::new(move |_| {
         let needle = filter.get().trim().to_lowercase();
@@ -193,12 +199,32 @@ fn PriceEditor(editor: Editor) -> impl IntoView {
                 .map(|e| e.price.clone())
                 .unwrap_or_default()
         });
-        match editor.form.with_untracked(|form| form.apply(&base)) {
-            Ok(price) => leptos::task::spawn_local(price_actions::save_edit(
-                state, model, from, price,
-            )),
-            Err(error) => state.notice.set(Some(Notice::error(error))),
+        let price = match editor.form.with_untracked(|form| form.apply(&base)) {
+            Ok(price) => price,
+            Err(error) => return state.notice.set(Some(Notice::error(error))),
+        };
+        // A rate a hundred times off the built-in one is asked about once.
+        let day = from.unwrap_or_else(|| Date::from_unix(now()));
+        let far = built_in_table()
+            .resolve(&model, day)
+            .map(|known| far_from_built_in(&price, &known.entry.price))
+            .unwrap_or_default();
+        let pending = Some((model.clone(), price.clone()));
+        if !far.is_empty() && editor.warned.get_untracked() != pending {
+            let mut text: Vec<String> =
+                far.iter().map(ToString::to_string).collect();
+            text.push(
+                "Prices here are dollars per 1M tokens. Press Save price \
+                 again to keep it as typed."
+                    .to_owned(),
+            );
+            editor.warned.set(pending);
+            return state.notice.set(Some(Notice::error(text.join(" "))));
         }
+        editor.warned.set(None);
+        leptos::task::spawn_local(price_actions::save_edit(
+            state, model, from, price,
+        ));
     };
     let field = move |id: &'static str,
                       label: &'static str,

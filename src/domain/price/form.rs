@@ -4,6 +4,7 @@
 
 use super::rate::Rate;
 use super::schedule::Price;
+use crate::domain::money::group_thousands;
 
 /// The form's fields as typed, dollars per 1M units each.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -96,6 +97,68 @@ impl PriceForm {
     }
 }
 
+/// A typed rate far from keymeter's built-in rate for the same model and
+/// field: most likely a slip, such as a price per 1K tokens typed where
+/// the form takes 1M, or a lost decimal point.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FarFromBuiltIn {
+    pub field: &'static str,
+    pub typed: Rate,
+    pub built_in: Rate,
+}
+
+/// How many times dearer or cheaper than the built-in rate a typed one
+/// may be before the form asks again. Real price changes are a few
+/// times at most; slips of units are hundreds or thousands.
+const FAR_FACTOR: u64 = 100;
+
+impl std::fmt::Display for FarFromBuiltIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let factor = self.typed.factor_between(self.built_in).unwrap_or(0);
+        let factor = group_thousands(&factor.to_string());
+        let times = if self.typed > self.built_in {
+            format!("{factor} times")
+        } else {
+            format!("1/{factor} of")
+        };
+        write!(
+            f,
+            "{} at ${} per 1M is {times} keymeter's built-in ${}.",
+            self.field,
+            self.typed.per_million_text(),
+            self.built_in.per_million_text()
+        )
+    }
+}
+
+/// The rates of `typed` that are `FAR_FACTOR` times or more away from
+/// those of `built_in`, the model's built-in price.
+pub fn far_from_built_in(
+    typed: &Price,
+    built_in: &Price,
+) -> Vec<FarFromBuiltIn> {
+    let fields = [
+        ("Input", typed.input, built_in.input),
+        ("Cached input", typed.cached_input, built_in.cached_input),
+        ("Output", typed.output, built_in.output),
+        ("Audio input", typed.audio_input, built_in.audio_input),
+        ("Audio output", typed.audio_output, built_in.audio_output),
+        ("Characters", typed.per_character, built_in.per_character),
+    ];
+    fields
+        .into_iter()
+        .filter_map(|(field, typed, built_in)| {
+            let (typed, built_in) = (typed?, built_in?);
+            let factor = typed.factor_between(built_in)?;
+            (factor >= FAR_FACTOR).then_some(FarFromBuiltIn {
+                field,
+                typed,
+                built_in,
+            })
+        })
+        .collect()
+}
+
 /// The units of `price` beyond text tokens, in a few words for the price
 /// list: `audio in 40.00 · audio out 80.00 · 1024x1024 0.04/image`.
 pub fn other_units(price: &Price) -> String {
@@ -136,6 +199,39 @@ pub fn other_units(price: &Price) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rates_a_hundred_times_away_from_the_built_in_ones_are_pointed_out() {
+        let built_in = Price {
+            input: Rate::per_million("2.50"),
+            output: Rate::per_million("10"),
+            ..Price::default()
+        };
+        let typed = |input: &str, output: &str| Price {
+            input: Rate::per_million(input),
+            output: Rate::per_million(output),
+            ..Price::default()
+        };
+        // A new price a few times off the old one is a real change.
+        assert!(far_from_built_in(&typed("5", "2.50"), &built_in).is_empty());
+        let far = far_from_built_in(&typed("2500", "0.01"), &built_in);
+        let said: Vec<String> = far.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            said,
+            [
+                "Input at $2500.00 per 1M is 1,000 times keymeter's built-in \
+                 $2.50.",
+                "Output at $0.01 per 1M is 1/1,000 of keymeter's built-in \
+                 $10.00.",
+            ]
+        );
+        // A field without a built-in rate has nothing to compare with.
+        let audio = Price {
+            audio_input: Rate::per_million("9000"),
+            ..Price::default()
+        };
+        assert!(far_from_built_in(&audio, &built_in).is_empty());
+    }
 
     #[test]
     fn typed_prices_are_per_million_and_blank_means_none() {

@@ -25,7 +25,7 @@ pub mod schedule;
 pub mod table;
 
 pub use estimate::{Part, Tier};
-pub use form::{other_units, FormError, PriceForm};
+pub use form::{far_from_built_in, other_units, FormError, PriceForm};
 pub use litellm::{import_litellm, ImportError, ImportWarning, Imported};
 pub use names::MatchKind;
 pub use rate::Rate;
