@@ -265,6 +265,23 @@ async fn costs_follow_edited_imported_and_reset_prices() {
     assert!(is_error);
     wait_for_price(&browser, "gpt-4.1", ["built in", "2.00"]).await;
 
+    // A price typed per 1K tokens is pointed out, and kept only when
+    // saved a second time.
+    browser.click("#tab-prices").await;
+    browser
+        .click("#prices tr[data-model=\"gpt-4.1\"][data-from=\"always\"] .edit-price")
+        .await;
+    browser.fill("#price-input", "2000").await;
+    browser.click("#price-save").await;
+    let (text, is_error) = browser.notice_containing("1,000 times").await;
+    assert!(is_error && text.contains("Save price again"), "{text}");
+    wait_for_price(&browser, "gpt-4.1", ["built in", "2.00"]).await;
+    browser.click("#price-save").await;
+    browser
+        .notice_containing("Saved your price of gpt-4.1")
+        .await;
+    wait_for_price(&browser, "gpt-4.1", ["edited", "2000.00"]).await;
+
     // Removing every own price leaves the built-in list alone.
     browser.click("#prices-reset-all").await;
     browser
