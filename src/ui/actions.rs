@@ -9,7 +9,7 @@ use crate::api::endpoints;
 use crate::api::ApiError;
 use crate::domain::connection::{new_label, Connection};
 use crate::domain::demo::{
-    self, demo_org, stored_usage, DEMO_CONNECTION, DEMO_DAYS,
+    self, as_synced, demo_org, DEMO_CONNECTION, DEMO_DAYS,
 };
 use crate::domain::keys::{check_key_text, ApiKey};
 use crate::domain::preview::Preview;
@@ -386,8 +386,9 @@ pub async fn choose_refresh(state: AppState, minutes: u32) {
 /// Stores the demo organization (replacing an older copy) and shows it.
 pub async fn load_demo(state: AppState) {
     let Some(db) = state.db() else { return };
-    let org = demo_org(DEMO_CONNECTION, Date::from_unix(now()), DEMO_DAYS);
-    let usage = stored_usage(&org, now());
+    let whole = demo_org(DEMO_CONNECTION, Date::from_unix(now()), DEMO_DAYS);
+    let org = as_synced(&whole, now());
+    let usage = &org.usage;
     let mut buckets: Vec<String> =
         usage.iter().map(|r| r.bucket_key()).collect();
     sort::by(&mut buckets, String::cmp);
@@ -411,7 +412,7 @@ pub async fn load_demo(state: AppState) {
     let saved = async {
         db.save_directory(DEMO_CONNECTION, &org.projects, &org.keys, now())
             .await?;
-        db.store_usage_page(&buckets, &usage, None).await?;
+        db.store_usage_page(&buckets, usage, None).await?;
         db.store_cost_page(&days, &org.costs, None).await?;
         db.save_people(DEMO_CONNECTION, &people).await?;
         db.put_connection(&connection).await

@@ -86,6 +86,43 @@ pub fn stored_usage(org: &DemoOrg, now: i64) -> Vec<UsageRecord> {
     usage
 }
 
+/// The demo as a sync at `now` would store it: `stored_usage`, bills for
+/// the usage so far (today's bill covers today's hours so far, not the
+/// whole day), and no key last used after its newest usage.
+pub fn as_synced(org: &DemoOrg, now: i64) -> DemoOrg {
+    let usage = stored_usage(org, now);
+    let daily: Vec<UsageRecord> = usage
+        .iter()
+        .filter(|r| r.width == BucketWidth::Day)
+        .cloned()
+        .collect();
+    let keys = org
+        .keys
+        .iter()
+        .map(|key| {
+            let newest = usage
+                .iter()
+                .filter(|r| r.width == BucketWidth::Hour)
+                .filter(|r| r.api_key_id.as_deref() == Some(key.id.as_str()))
+                .map(|r| r.start_time)
+                .max();
+            ApiKey {
+                last_used_at: key
+                    .last_used_at
+                    .map(|at| newest.unwrap_or(at).min(now)),
+                ..key.clone()
+            }
+        })
+        .collect();
+    DemoOrg {
+        projects: org.projects.clone(),
+        users: org.users.clone(),
+        keys,
+        costs: costs::billed(&daily),
+        usage,
+    }
+}
+
 /// The demo's users and the service accounts owning its keys, as the
 /// people a sync stores.
 pub fn people(org: &DemoOrg, connection_id: &str) -> Vec<Person> {
@@ -518,6 +555,34 @@ mod tests {
             .map(|r| r.start_time)
             .max();
         assert_eq!(today_hours, Some(last.to_unix() + 18 * 3600));
+    }
+
+    #[test]
+    fn the_synced_demo_bills_today_so_far_and_no_key_is_used_in_the_future() {
+        let last = Date::new(2026, 12, 4);
+        let org = demo_org("c", last, 10);
+        let now = last.to_unix() + 9 * 3600 + 5 * 60;
+        let synced = as_synced(&org, now);
+        let billed = |costs: &[CostRecord], day: i64| -> u128 {
+            costs
+                .iter()
+                .filter(|c| c.start_time == day)
+                .map(|c| c.amount.0)
+                .sum()
+        };
+        let today = last.to_unix();
+        let yesterday = today - DAY;
+        assert_eq!(
+            billed(&synced.costs, yesterday),
+            billed(&org.costs, yesterday)
+        );
+        let so_far = billed(&synced.costs, today);
+        assert!(0 < so_far && so_far < billed(&org.costs, today) / 2);
+        for key in &synced.keys {
+            assert!(key.last_used_at.is_none_or(|at| at <= now), "{}", key.id);
+        }
+        assert!(synced.keys.iter().any(|k| k.last_used_at.is_some()));
+        assert_eq!(synced.usage, stored_usage(&org, now));
     }
 
     #[test]
