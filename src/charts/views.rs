@@ -3,7 +3,6 @@
 
 use super::spec::{Chart, Series};
 use crate::domain::analytics::forecast::MonthForecast;
-use crate::domain::analytics::grid::Days;
 use crate::domain::analytics::pattern::Pattern;
 use crate::domain::analytics::stacked::Stack;
 use crate::domain::analytics::trend::Trend;
@@ -110,12 +109,8 @@ pub fn stacked_chart(stack: &Stack, zone: &str) -> Chart {
 
 /// The month's spending so far and both forecasts, as lines from today to
 /// the month's end, with the budget when there is one.
-pub fn forecast_chart(
-    month: &MonthForecast,
-    days: Days,
-    today_index: usize,
-    zone: &str,
-) -> Chart {
+pub fn forecast_chart(month: &MonthForecast, zone: &str) -> Chart {
+    let (days, today_index) = (month.days, month.today);
     let forecast = &month.forecast;
     let last = days.len().saturating_sub(1);
     let towards = |end: Usd| -> Vec<f64> {
@@ -173,6 +168,7 @@ pub fn forecast_chart(
 mod tests {
     use super::*;
     use crate::domain::analytics::forecast::{Forecast, Period};
+    use crate::domain::analytics::grid::Days;
     use crate::domain::analytics::source::Resolution;
     use crate::domain::analytics::tally::Tally;
     use crate::domain::analytics::trend::DayPoint;
@@ -227,9 +223,11 @@ mod tests {
             daily: (0..30)
                 .map(|d| Usd(if d < 10 { 3_000_000_000_000 } else { 0 }))
                 .collect(),
+            days,
+            today: 9,
             utc_days: false,
         };
-        let chart = forecast_chart(&month, days, 9, "UTC");
+        let chart = forecast_chart(&month, "UTC");
         let spent = &chart.lines[0];
         assert_eq!(spent.at(0), Some(3.0));
         assert_eq!(spent.at(9), Some(30.0), "meets the forecasts today");

@@ -14,7 +14,7 @@ use crate::domain::analytics::bundle::in_scope;
 use crate::domain::analytics::directory::Directory;
 use crate::domain::analytics::tables::{models_table, pattern_table};
 use crate::domain::analytics::tally::Tally;
-use crate::domain::analytics::{analytics, Analytics, Days, Options};
+use crate::domain::analytics::{analytics, Analytics, Options};
 use crate::domain::budget::label::left_out_note;
 use crate::domain::budget::{Limit, Period, Scope};
 use crate::domain::export::usage_table;
@@ -127,15 +127,7 @@ pub fn AnalyticsPage() -> impl IntoView {
         data.with(|a| views::pattern_chart(&a.pattern, &zone()))
     });
     let forecast = Memo::new(move |_| {
-        data.with(|a| {
-            let today = a.today;
-            let month = Days::new(
-                today.first_of_month(),
-                today.next_month().add_days(-1),
-            );
-            let index = today.day as usize - 1;
-            views::forecast_chart(&a.forecast, month, index, &zone())
-        })
+        data.with(|a| views::forecast_chart(&a.forecast, &zone()))
     });
 
     view! {

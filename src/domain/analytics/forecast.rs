@@ -103,6 +103,10 @@ pub struct MonthForecast {
     pub spent: Tally,
     /// The estimated cost of each day of the month, zero after today.
     pub daily: Vec<Usd>,
+    /// The month's days: local ones, or UTC ones when `utc_days`.
+    pub days: Days,
+    /// Where today is among `days`.
+    pub today: usize,
     /// The month is made of UTC days, not the zone's.
     pub utc_days: bool,
 }
@@ -146,8 +150,9 @@ pub fn forecast_days(zone: &Zone, now: i64) -> Days {
 pub struct MonthTally<'s> {
     placer: Placer<'s>,
     now: i64,
-    /// Where the month starts among the source's days.
+    /// Where the month starts among the source's days, and today.
     month_index: usize,
+    today_index: usize,
     /// The first day of the recent pace, and its start.
     recent_index: usize,
     since: i64,
@@ -173,6 +178,7 @@ impl<'s> MonthTally<'s> {
             placer: Placer::new(source),
             now,
             month_index,
+            today_index,
             recent_index,
             since,
             spent: Tally::default(),
@@ -221,6 +227,11 @@ impl<'s> MonthTally<'s> {
             ),
             spent: self.spent,
             daily: self.daily[self.month_index..].to_vec(),
+            days: Days::new(
+                grid.date(self.month_index),
+                grid.date(grid.len() - 1),
+            ),
+            today: self.today_index.saturating_sub(self.month_index),
             utc_days: source.days_are_utc(),
         }
     }
@@ -243,6 +254,26 @@ mod tests {
             start: Date::new(2026, 4, 1).to_unix(),
             end: Date::new(2026, 5, 1).to_unix(),
         }
+    }
+
+    #[test]
+    fn a_month_of_daily_rows_west_of_utc_is_the_utc_month_under_way() {
+        use crate::domain::zone::samples::los_angeles;
+        // 05:00Z on March 1 is still February 28 in Los Angeles.
+        let now = Date::new(2026, 3, 1).to_unix() + 5 * HOUR;
+        let first = Date::new(2026, 2, 1).to_unix();
+        let records: Vec<_> =
+            (0..29).map(|d| daily(first + d * DAY, 1_000_000)).collect();
+        let month =
+            month_forecast(&priced(&records), &los_angeles(), now, None);
+        assert!(month.utc_days);
+        let march = Days::new(Date::new(2026, 3, 1), Date::new(2026, 3, 31));
+        assert_eq!((month.days, month.today), (march, 0));
+        assert_eq!(month.daily.len(), 31);
+        assert!(month.daily[0] > Usd::ZERO, "today's bucket so far counts");
+        // In UTC itself the same rows make the same month.
+        let utc = month_forecast(&priced(&records), &Zone::utc(), now, None);
+        assert_eq!((utc.days, utc.today), (march, 0));
     }
 
     #[test]
