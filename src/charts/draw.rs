@@ -10,6 +10,10 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axis::Categories;
+use super::layout::{
+    fit_title, legend_below, legend_height, legend_row_top, Placed,
+    LEGEND_ROW_PX, SWATCH_GAP_PX, SWATCH_PX,
+};
 use super::palette::Palette;
 use super::scale::{
     label_step, labelled, short_label, tick_label, value_range, CHAR_PX,
@@ -41,7 +45,8 @@ pub type DrawError<DB> =
     DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>;
 
 /// Draws `chart` filling `area`; an empty chart gives an empty frame
-/// with its title and "No data".
+/// with its title and "No data". A narrow chart lists its series below
+/// the plot instead of over it (see `layout::legend_below`).
 pub fn draw<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     chart: &Chart,
@@ -49,15 +54,35 @@ pub fn draw<DB: DrawingBackend>(
 ) -> Result<(), DrawError<DB>> {
     area.fill(&palette.background)?;
     let (width, height) = area.dim_in_pixel();
-    if width < MIN_SIZE.0 || height < MIN_SIZE.1 {
+    let legend = legend_below(chart, width);
+    let band = legend.as_deref().map_or(0, legend_height);
+    if width < MIN_SIZE.0 || height < MIN_SIZE.1 + band {
         return area.present();
     }
+
+    let (upper, lower) = area.split_vertically(height - band);
+    plot(&upper, chart, palette, legend.is_none())?;
+    if let Some(placed) = &legend {
+        legend_rows(&lower, chart, placed, palette)?;
+    }
+    area.present()
+}
+
+/// The title, axes and marks of `chart` on `area`, with the legend in
+/// the plot's upper left when it goes `inside`.
+fn plot<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Chart,
+    palette: Palette,
+    inside: bool,
+) -> Result<(), DrawError<DB>> {
     let text = |size| ("sans-serif", size).into_font().color(&palette.text);
+    let (width, _) = area.dim_in_pixel();
 
     let count = chart.categories.len();
     let slots = count.max(1) as f64;
     let segments = stack(&chart.bars, count);
-    let y = value_range(chart, extent(&segments));
+    let y = value_range(chart, extent(&segments), inside);
     let (span, middle) = (y.end - y.start, (y.start + y.end) / 2.0);
     let chars = chart
         .categories
@@ -80,7 +105,8 @@ pub fn draw<DB: DrawingBackend>(
         .x_label_area_size(X_LABEL_AREA)
         .y_label_area_size(Y_LABEL_AREA);
     if !chart.title.is_empty() {
-        builder.caption(&chart.title, text(16));
+        let (title, size) = fit_title(&chart.title, width);
+        builder.caption(title, text(size));
     }
     let mut plot = builder.build_cartesian_2d(x, y)?;
 
@@ -116,7 +142,7 @@ pub fn draw<DB: DrawingBackend>(
         plot.plotting_area().draw(&label)?;
     }
 
-    if chart.named_items() > 1 {
+    if inside && chart.named_items() > 1 {
         plot.configure_series_labels()
             .position(SeriesLabelPosition::UpperLeft)
             .background_style(palette.background.mix(0.85))
@@ -124,7 +150,43 @@ pub fn draw<DB: DrawingBackend>(
             .label_font(text(12))
             .draw()?;
     }
-    area.present()
+    Ok(())
+}
+
+/// How the legend shows an item: a filled square for bars, a short
+/// line for lines and the reference.
+fn swatches(chart: &Chart, palette: Palette) -> Vec<(RGBColor, bool)> {
+    let bars = (0..chart.bars.len()).map(|i| (palette.color(i), true));
+    let lines = (0..chart.lines.len())
+        .map(|i| (palette.color(chart.bars.len() + i), false));
+    let reference = chart.reference.iter().map(|_| (palette.reference, false));
+    bars.chain(lines).chain(reference).collect()
+}
+
+/// The legend below a narrow plot: each `placed` name after its colour.
+fn legend_rows<DB: DrawingBackend>(
+    band: &DrawingArea<DB, Shift>,
+    chart: &Chart,
+    placed: &[Placed],
+    palette: Palette,
+) -> Result<(), DrawError<DB>> {
+    let font = ("sans-serif", 12).into_font().color(&palette.text);
+    let left = Pos::new(HPos::Left, VPos::Center);
+    let swatch = SWATCH_PX as i32;
+    for (item, (color, filled)) in placed.iter().zip(swatches(chart, palette)) {
+        let x = item.x as i32;
+        let y = (legend_row_top(item.row) + LEGEND_ROW_PX / 2) as i32;
+        if filled {
+            let corners = [(x, y - 5), (x + swatch, y + 5)];
+            band.draw(&Rectangle::new(corners, color.filled()))?;
+        } else {
+            let across = vec![(x, y), (x + swatch, y)];
+            band.draw(&PathElement::new(across, color.stroke_width(2)))?;
+        }
+        let at = (x + swatch + SWATCH_GAP_PX as i32, y);
+        band.draw(&Text::new(item.name.as_str(), at, font.pos(left)))?;
+    }
+    Ok(())
 }
 
 /// Stacked bars, one colour per series, each series in the legend.

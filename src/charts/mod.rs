@@ -4,6 +4,7 @@
 
 pub mod axis;
 pub mod draw;
+pub mod layout;
 pub mod palette;
 pub mod scale;
 pub mod spec;

@@ -14,9 +14,14 @@ pub const CHAR_PX: f64 = 7.0;
 const GAP_PX: f64 = 12.0;
 
 /// Values from the lowest to the highest mark, zero, the lines and the
-/// reference included, with headroom above the highest. Never empty and
-/// never NaN, so plotters always gets a usable axis.
-pub fn value_range(chart: &Chart, bars: (f64, f64)) -> Range<f64> {
+/// reference included, with headroom above the highest, and more for a
+/// legend drawn `inside` the plot. Never empty and never NaN, so
+/// plotters always gets a usable axis.
+pub fn value_range(
+    chart: &Chart,
+    bars: (f64, f64),
+    inside: bool,
+) -> Range<f64> {
     let count = chart.categories.len();
     let lines = chart
         .lines
@@ -34,7 +39,7 @@ pub fn value_range(chart: &Chart, bars: (f64, f64)) -> Range<f64> {
     }
     // A legend sits in the upper left, one line per item: leave room
     // above the data for it so it never hides a bar.
-    let legend = if chart.named_items() > 1 {
+    let legend = if inside && chart.named_items() > 1 {
         0.08 * chart.named_items() as f64
     } else {
         0.0
@@ -115,23 +120,39 @@ mod tests {
 
     #[test]
     fn the_range_reaches_above_the_reference_and_the_lines() {
-        let range = value_range(&chart(vec![], Some(50.0)), (0.0, 10.0));
+        let range = value_range(&chart(vec![], Some(50.0)), (0.0, 10.0), true);
         assert!(range.start == 0.0 && range.end > 50.0, "{range:?}");
         let line = Series::new("total", vec![5.0, 80.0, 900.0]);
-        let range = value_range(&chart(vec![line], None), (0.0, 10.0));
+        let range = value_range(&chart(vec![line], None), (0.0, 10.0), true);
         assert!(range.end > 80.0 && range.end < 900.0, "{range:?}");
     }
 
     #[test]
     fn nothing_to_show_still_gives_a_unit_range() {
-        assert_eq!(value_range(&chart(vec![], None), (0.0, 0.0)), 0.0..1.0);
+        assert_eq!(
+            value_range(&chart(vec![], None), (0.0, 0.0), true),
+            0.0..1.0
+        );
         let nan = Series::new("x", vec![f64::NAN, f64::INFINITY]);
-        assert_eq!(value_range(&chart(vec![nan], None), (0.0, 0.0)), 0.0..1.0);
+        assert_eq!(
+            value_range(&chart(vec![nan], None), (0.0, 0.0), true),
+            0.0..1.0
+        );
+    }
+
+    #[test]
+    fn a_legend_below_the_plot_needs_no_headroom_for_it() {
+        let line = Series::new("total", vec![5.0, 10.0]);
+        let two = chart(vec![line], Some(10.0));
+        let inside = value_range(&two, (0.0, 0.0), true);
+        let below = value_range(&two, (0.0, 0.0), false);
+        assert!((below.end - 11.0).abs() < 1e-9, "{below:?}");
+        assert!(inside.end > below.end, "{inside:?}");
     }
 
     #[test]
     fn negative_values_extend_the_range_below_zero() {
-        let range = value_range(&chart(vec![], None), (-4.0, 0.0));
+        let range = value_range(&chart(vec![], None), (-4.0, 0.0), true);
         assert!(range.start < -4.0 && range.end == 0.0, "{range:?}");
     }
 

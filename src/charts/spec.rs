@@ -50,4 +50,11 @@ impl Chart {
             + self.lines.len()
             + usize::from(self.reference.is_some())
     }
+
+    /// The names a legend lists, in its order: bars, lines, reference.
+    pub fn legend_names(&self) -> Vec<&str> {
+        let series = self.bars.iter().chain(&self.lines);
+        let reference = self.reference.iter().map(|(name, _)| name.as_str());
+        series.map(|s| s.name.as_str()).chain(reference).collect()
+    }
 }

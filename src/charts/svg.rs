@@ -139,6 +139,58 @@ mod tests {
         assert_eq!(rects_filled(&svg, DARK.color(0)), 1, "legend only");
     }
 
+    /// Where the text `label` starts, as the SVG places it.
+    fn text_at(svg: &str, label: &str) -> (f64, f64) {
+        let end = svg
+            .find(&format!(">\n{label}\n</text>"))
+            .unwrap_or_else(|| panic!("no text {label:?}"));
+        let tag = &svg[svg[..end].rfind("<text").expect("a text tag")..end];
+        let number = |name: &str| -> f64 {
+            let from = tag.find(&format!(" {name}=\"")).expect(name);
+            let rest = &tag[from + name.len() + 3..];
+            rest[..rest.find('"').expect("a closing quote")]
+                .parse()
+                .expect("a number")
+        };
+        (number("x"), number("y"))
+    }
+
+    #[test]
+    fn a_phone_wide_chart_lists_its_series_below_the_plot() {
+        let svg = to_svg(&spend(), LIGHT, 335, 320);
+        let (_, axis) = text_at(&svg, "Local day (Europe/Berlin)");
+        let mut rows = std::collections::BTreeSet::new();
+        for name in ["checkout", "R&amp;D &lt;lab&gt;", "forecast", "budget"] {
+            let (x, y) = text_at(&svg, name);
+            assert!(y > axis, "{name} at {y}, below the axis at {axis}");
+            assert!(x > 12.0 && x + 70.0 < 335.0, "{name} at {x}");
+            rows.insert(y as i64);
+        }
+        assert_eq!(rows.len(), 2, "four short names in two rows: {rows:?}");
+
+        let wide = to_svg(&spend(), LIGHT, 800, 400);
+        let (_, axis) = text_at(&wide, "Local day (Europe/Berlin)");
+        assert!(text_at(&wide, "checkout").1 < axis, "inside when wide");
+    }
+
+    #[test]
+    fn a_long_title_is_set_smaller_on_a_narrow_chart() {
+        let mut chart = spend();
+        chart.title = "Average tokens in each hour of the day".into();
+        let size = |width| {
+            let svg = to_svg(&chart, LIGHT, width, 320);
+            let end = svg.find(&format!(">\n{}\n</text>", chart.title));
+            let tag = &svg[..end.expect("the whole title")];
+            let tag = &tag[tag.rfind("<text").expect("a text tag")..];
+            let from = tag.find("font-size=\"").expect("a size") + 11;
+            let size = &tag[from..];
+            size[..size.find('"').expect("a quote")]
+                .parse::<f64>()
+                .unwrap()
+        };
+        assert!(size(335) < size(1100), "{} {}", size(335), size(1100));
+    }
+
     #[test]
     fn tiny_or_crowded_charts_do_not_panic() {
         let svg = to_svg(&spend(), LIGHT, 10, 10);

@@ -1,22 +1,29 @@
 //! Charts in the page: drawn on a canvas in the system's light or dark
 //! theme, offered as PNG and SVG files, and readable as a table.
 
-use leptos::html::Canvas;
+use leptos::html::{Canvas, Div};
 use leptos::prelude::*;
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{HtmlAnchorElement, HtmlCanvasElement, MediaQueryList};
+use web_sys::{
+    CanvasRenderingContext2d, HtmlAnchorElement, HtmlCanvasElement,
+    MediaQueryList, ResizeObserver,
+};
 
 use super::download::download_text;
 use super::state::{AppState, Notice};
+use crate::charts::layout::{
+    buffer_px, chart_height, height_with_legend, pixel_ratio, shown_width,
+};
 use crate::charts::{draw, to_svg, Chart, Palette, DARK, LIGHT};
 use crate::domain::export::{Cell, Table};
 
-/// A chart on the canvas `#<id>`, redrawn when the chart or the system
-/// theme changes, with PNG (`#<id>-png`) and SVG (`#<id>-svg`) downloads
-/// and its numbers in a `details.chart-table` below.
+/// A chart on the canvas `#<id>`, drawn at the width it is shown at and
+/// redrawn when that width, the chart or the system theme changes, with
+/// PNG (`#<id>-png`) and SVG (`#<id>-svg`) downloads and its numbers in a
+/// `details.chart-table` below.
 #[component]
 pub fn ChartView(
     /// Id of the canvas; also starts the buttons' ids and file names.
@@ -27,16 +34,19 @@ pub fn ChartView(
     /// Added to the id in file names, e.g. the date range shown.
     #[prop(optional, into)]
     suffix: MaybeProp<String>,
-    /// Canvas and SVG width in pixels; CSS scales the canvas to the
-    /// width of the page.
+    /// SVG width in CSS pixels, and the canvas's until its place in the
+    /// page has a width.
     #[prop(default = 1100)]
     width: u32,
-    /// Canvas and SVG height in pixels.
+    /// SVG height, and the canvas's where it is wide enough; lower on
+    /// narrow screens (see `layout::chart_height`).
     #[prop(default = 320)]
     height: u32,
 ) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
+    let frame = NodeRef::<Div>::new();
     let dark = dark_theme();
+    let measured = follow_width(frame);
 
     let app = use_context::<AppState>();
     let notice = app.map(|state| state.notice);
@@ -74,16 +84,28 @@ pub fn ChartView(
 
     let table = Memo::new(move |_| chart.with(Chart::table));
     let title = move || chart.with(|c| c.title.clone());
+    // The size in CSS pixels: the shown width, and a height that suits
+    // it with room for a legend listed below the plot.
+    let size = Memo::new(move |_| {
+        let shown = shown_width(measured.get(), width);
+        let plot = chart_height(shown, height);
+        (shown, chart.with(|c| height_with_legend(c, shown, plot)))
+    });
+    let style = move || {
+        let height = size.get().1;
+        format!("width: 100%; height: {height}px; display: block;")
+    };
 
     Effect::new(move |_| {
         let palette = theme(dark.get());
+        let size = size.get();
         let Some(element) = canvas.get() else { return };
-        chart.with(|chart| paint(element, chart, palette));
+        chart.with(|chart| paint(element, chart, palette, size));
     });
 
     view! {
-        <div class="chart">
-            <canvas id=id node_ref=canvas width=width height=height role="img" aria-label=title style="width: 100%; height: auto; display: block;"></canvas>
+        <div class="chart" node_ref=frame>
+            <canvas id=id node_ref=canvas width=width height=height role="img" aria-label=title style=style></canvas>
             <span class="downloads">
                 <button id=format!("{id}-png") class="secondary" on:click=save_png>"PNG"</button>
                 <button id=format!("{id}-svg") class="secondary" on:click=save_svg>"SVG"</button>
@@ -153,15 +175,86 @@ fn cell_text(cell: &Cell) -> (String, bool) {
     }
 }
 
-/// Draws `chart` on `element`. A failure is only logged: the table
-/// below still holds every number.
-fn paint(element: HtmlCanvasElement, chart: &Chart, palette: Palette) {
+/// Draws `chart` on `element` at `size` CSS pixels, with as many canvas
+/// pixels behind each as the screen has, so lines and text are sharp and
+/// text keeps its size. A failure is only logged: the table below still
+/// holds every number.
+fn paint(
+    element: HtmlCanvasElement,
+    chart: &Chart,
+    palette: Palette,
+    (width, height): (u32, u32),
+) {
+    let ratio = pixel_ratio(window().device_pixel_ratio());
+    // Setting the size clears the canvas and its scale, even when the
+    // size stays the same, so both are set on every drawing.
+    element.set_width(buffer_px(width, ratio));
+    element.set_height(buffer_px(height, ratio));
+    let scaled = element
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|context| context.dyn_into().ok())
+        .map(|context: CanvasRenderingContext2d| {
+            context.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0)
+        });
+    if let Some(Err(error)) = scaled {
+        log::warn!("scaling a chart's canvas failed: {error:?}");
+    }
+
     let Some(backend) = CanvasBackend::with_canvas_object(element) else {
         return;
     };
-    if let Err(error) = draw(&backend.into_drawing_area(), chart, palette) {
+    // plotters takes the canvas's own pixels for its size; the drawing
+    // keeps to the CSS pixels, which the scale spreads over all of them.
+    let area = backend.into_drawing_area().shrink((0, 0), (width, height));
+    if let Err(error) = draw(&area, chart, palette) {
         log::warn!("drawing a chart failed: {error:?}");
     }
+}
+
+/// The width in CSS pixels that `frame` is shown at, 0 while it is not
+/// laid out, kept current by a `ResizeObserver` that the owner's cleanup
+/// disconnects again.
+fn follow_width(frame: NodeRef<Div>) -> ReadSignal<f64> {
+    let (width, set_width) = signal(0.0);
+    let measure = move || {
+        let Some(element) = frame.get_untracked() else {
+            return;
+        };
+        let shown = element.get_bounding_client_rect().width();
+        if shown != width.get_untracked() {
+            set_width.set(shown);
+        }
+    };
+    let listener = Closure::<dyn Fn()>::new(measure);
+    let observer = match ResizeObserver::new(listener.as_ref().unchecked_ref())
+    {
+        Ok(observer) => observer,
+        Err(error) => {
+            log::warn!("following a chart's width failed: {error:?}");
+            Effect::new(move |_| frame.get().map(|_| measure()));
+            return width;
+        }
+    };
+
+    let watched = observer.clone();
+    Effect::new(move |_| {
+        if let Some(element) = frame.get() {
+            watched.observe(&element);
+        }
+    });
+    // The closure must outlive the observer, so it is kept until the
+    // observer is disconnected.
+    let held = StoredValue::new_local(Some((observer, listener)));
+    on_cleanup(move || {
+        if let Some((observer, _listener)) =
+            held.try_update_value(Option::take).flatten()
+        {
+            observer.disconnect();
+        }
+    });
+    width
 }
 
 fn theme(dark: bool) -> Palette {

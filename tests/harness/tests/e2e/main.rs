@@ -7,6 +7,7 @@ mod analytics;
 mod backup;
 mod browser;
 mod budgets;
+mod charts;
 mod expected;
 mod exports;
 mod import;

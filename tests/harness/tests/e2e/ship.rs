@@ -35,7 +35,11 @@ async fn before_every_page(browser: &Browser, script: &str) {
 }
 
 /// Runs one Chrome DevTools command on the page and returns its result.
-async fn devtools(browser: &Browser, command: &str, params: Value) -> Value {
+pub(crate) async fn devtools(
+    browser: &Browser,
+    command: &str,
+    params: Value,
+) -> Value {
     browser
         .client
         .issue_cmd(SessionPost {
