@@ -96,6 +96,14 @@ impl Date {
         (Date::from_unix(date.to_unix()) == date && (1..=12).contains(&month))
             .then_some(date)
     }
+
+    /// A date from a browser's date box, or `None` while it is still being
+    /// typed. The box reports every keystroke as a whole date, so a year
+    /// typed as 2, 20, 202 reads as 0002, 0020, 0202 on the way to 2026:
+    /// acting on those would refuse or apply dates nobody meant.
+    pub fn typed_in_full(text: &str) -> Option<Date> {
+        Date::parse(text).filter(|date| date.year >= 1000)
+    }
 }
 
 impl std::fmt::Display for Date {
@@ -207,5 +215,16 @@ mod tests {
         ] {
             assert_eq!(Date::parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_date_box_whose_year_is_half_typed_holds_no_date_yet() {
+        for typing in ["0002-03-01", "0020-03-01", "0202-03-01"] {
+            assert!(Date::parse(typing).is_some());
+            assert_eq!(Date::typed_in_full(typing), None, "{typing}");
+        }
+        let done = Date::typed_in_full("2026-03-01");
+        assert_eq!(done, Some(Date::new(2026, 3, 1)));
+        assert_eq!(Date::typed_in_full(""), None);
     }
 }

@@ -79,6 +79,22 @@ fn RangePicker() -> impl IntoView {
             }
         }
     };
+    // A date box reports each keystroke: a date is applied once its year
+    // is typed in full, and one still half typed when the box is left is
+    // refused (and the box set back).
+    let typed = move |into: RwSignal<String>, value: String| {
+        let whole = Date::typed_in_full(&value).is_some();
+        into.set(value);
+        if whole {
+            apply_custom();
+        }
+    };
+    let left = move |from: RwSignal<String>| {
+        let text = from.get_untracked();
+        if !text.is_empty() && Date::typed_in_full(&text).is_none() {
+            apply_custom();
+        }
+    };
     view! {
         <label>"Range "
             // Selection follows the range as a property: the `selected`
@@ -101,11 +117,11 @@ fn RangePicker() -> impl IntoView {
         <Show when=custom>
             <label>"From "
                 <input id="range-first" node_ref=first_input type="date" prop:value=move || state.span().first.to_string()
-                    on:change=move |ev| { typed_first.set(event_target_value(&ev)); apply_custom(); }/>
+                    on:change=move |ev| typed(typed_first, event_target_value(&ev)) on:blur=move |_| left(typed_first)/>
             </label>
             <label>"to "
                 <input id="range-last" node_ref=last_input type="date" prop:value=move || state.span().last.to_string()
-                    on:change=move |ev| { typed_last.set(event_target_value(&ev)); apply_custom(); }/>
+                    on:change=move |ev| typed(typed_last, event_target_value(&ev)) on:blur=move |_| left(typed_last)/>
             </label>
         </Show>
         <span class="muted" id="range-dates">{move || {

@@ -14,6 +14,7 @@ mod import;
 mod keys;
 mod monitor;
 mod prices;
+mod ranges;
 mod secrets;
 mod ship;
 mod sync;
