@@ -471,17 +471,28 @@ pub fn cancel_sync(state: AppState) {
 }
 
 /// Remembers an admin key for the selected connection, in memory only.
-pub fn unlock(state: AppState, key: String) {
-    let Some(id) = state.selected.get_untracked() else {
+pub async fn unlock(state: AppState, key: String) {
+    let Some(connection) = state.current_untracked() else {
         return;
     };
     if let Err(problem) = check_key_text(&key) {
         return state.notice.set(Some(Notice::error(problem)));
     }
+    // One request tells a mistyped or revoked key now, rather than a
+    // sync's worth of refused requests later.
+    let client = Client::new(&connection.api_base, &key);
+    state.progress.set(Some("Checking the key…".to_owned()));
+    let checked = sync::check_key(&client, &connection.id).await;
+    state.progress.set(None);
+    if let Err(error) = checked {
+        log::warn!("checking the key failed: {error:?}");
+        return state.notice.set(Some(Notice::error(error)));
+    }
     state.secrets.update(|all| {
-        all.insert(id, Secret::new(&key));
+        all.insert(connection.id.clone(), Secret::new(&key));
     });
-    state.notice.set(None);
+    let text = "Key accepted: this tab can sync until it is closed or locked.";
+    state.notice.set(Some(Notice::info(text)));
 }
 
 pub(super) fn report(state: AppState, error: StorageError) {

@@ -97,8 +97,9 @@ fn KeyPrompt() -> impl IntoView {
     let key = RwSignal::new(String::new());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        actions::unlock(state, key.get_untracked());
+        let typed = key.get_untracked();
         key.set(String::new());
+        leptos::task::spawn_local(actions::unlock(state, typed));
     };
     view! {
         <form class="unlock" on:submit=submit autocomplete="off">

@@ -323,6 +323,48 @@ async fn connect_sync_download_and_reload_show_the_mocks_totals() {
 
     let errors = browser.console_errors().await;
     assert!(errors.is_empty(), "console errors: {errors:?}");
+
+    // A wrong key is told at once, by one request, and not taken.
+    browser
+        .fill("#unlock-key", "sk-admin-not-the-key-0000")
+        .await;
+    browser.click("#unlock-submit").await;
+    let (_, is_error) =
+        browser.notice_containing("did not accept this key").await;
+    assert!(is_error);
+    let sent: Vec<_> = mock
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "GET")
+        .collect();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].status, 401);
+    assert!(browser
+        .element("#unlock-key")
+        .await
+        .is_displayed()
+        .await
+        .unwrap_or(false));
+    let disabled = browser
+        .js("return document.getElementById('sync-run').disabled")
+        .await;
+    assert_eq!(disabled, true, "no sync without an accepted key");
+    // The right one is.
+    browser.fill("#unlock-key", mock.admin_key()).await;
+    browser.click("#unlock-submit").await;
+    browser.notice_containing("Key accepted").await;
+    browser
+        .until("Sync now to be enabled", || async {
+            let disabled = browser
+                .js("return document.getElementById('sync-run').disabled")
+                .await;
+            if disabled == false {
+                Ok(())
+            } else {
+                Err(disabled.to_string())
+            }
+        })
+        .await;
     browser.quit().await;
     site.shutdown().await;
     mock.shutdown().await;
