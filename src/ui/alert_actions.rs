@@ -62,6 +62,15 @@ pub async fn acknowledge(state: AppState, ids: Vec<String>) {
 /// Saves a new or edited budget.
 pub async fn save_budget(state: AppState, mut budget: Budget) -> bool {
     let Some(db) = state.db() else { return false };
+    if state
+        .budgets
+        .with_untracked(|all| all.iter().any(|b| budget.repeats(b)))
+    {
+        let text = "This budget exists already, with the same limit, period \
+                    and alerts.";
+        state.notice.set(Some(Notice::error(text)));
+        return false;
+    }
     // The form cannot know the browser's zones: a name it does not know
     // would make the budget's periods impossible to work out.
     match super::zone::canonical(&budget.zone) {
@@ -97,6 +106,14 @@ pub async fn delete_budget(state: AppState, id: String) {
 
 pub async fn save_watch(state: AppState, watch: BurnWatch) -> bool {
     let Some(db) = state.db() else { return false };
+    if state
+        .watches
+        .with_untracked(|all| all.iter().any(|w| watch.repeats(w)))
+    {
+        let text = "This watch exists already, at the same pace.";
+        state.notice.set(Some(Notice::error(text)));
+        return false;
+    }
     match db.put_watch(&watch).await {
         Ok(()) => {
             state.watches.update(|all| {

@@ -232,13 +232,19 @@ fn AddBudget() -> impl IntoView {
             form.update(|f| edit(f, value));
         }
     };
+    // A second click while the first budget is being stored would not
+    // yet find it among the budgets, and store it twice.
+    let saving = StoredValue::new(false);
     let save = move |budget: Result<Budget, String>| match budget {
+        Ok(_) if saving.get_value() => {}
         Ok(budget) => {
+            saving.set_value(true);
             leptos::task::spawn_local(async move {
                 if alert_actions::save_budget(state, budget).await {
                     state.notice.set(Some(Notice::info("Budget saved.")));
                     form.update(|f| f.limit.clear());
                 }
+                saving.set_value(false);
             });
         }
         Err(problem) => state.notice.set(Some(Notice::error(problem))),
@@ -364,6 +370,8 @@ fn Watches() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
+    // As for budgets: one watch stored per click, however fast they come.
+    let saving = StoredValue::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(connection) = state.selected.get_untracked() else {
@@ -384,10 +392,16 @@ fn Watches() -> impl IntoView {
                     paused: false,
                     created_at: now(),
                 };
+                if saving.get_value() {
+                    return;
+                }
+                saving.set_value(true);
                 leptos::task::spawn_local(async move {
                     if alert_actions::save_watch(state, watch).await {
                         amount.set(String::new());
+                        state.notice.set(Some(Notice::info("Watch added.")));
                     }
+                    saving.set_value(false);
                 });
             }
             Err(problem) => state.notice.set(Some(Notice::error(problem))),

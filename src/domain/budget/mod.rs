@@ -133,6 +133,20 @@ pub struct Budget {
     pub created_at: i64,
 }
 
+impl Budget {
+    /// Whether `other` is another budget that watches the same thing in
+    /// the same way: a second one would only raise every alert twice.
+    pub fn repeats(&self, other: &Budget) -> bool {
+        self.id != other.id
+            && self.connection_id == other.connection_id
+            && self.scope == other.scope
+            && self.period == other.period
+            && self.zone == other.zone
+            && self.limit == other.limit
+            && self.thresholds == other.thresholds
+    }
+}
+
 /// A watch on how fast a scope spends: an alert when the last hour's
 /// pace is above `limit` per hour.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -144,6 +158,16 @@ pub struct BurnWatch {
     pub limit: Limit,
     pub paused: bool,
     pub created_at: i64,
+}
+
+impl BurnWatch {
+    /// Whether `other` is another watch of the same scope and pace.
+    pub fn repeats(&self, other: &BurnWatch) -> bool {
+        self.id != other.id
+            && self.connection_id == other.connection_id
+            && self.scope == other.scope
+            && self.limit == other.limit
+    }
 }
 
 /// What an alert is about.
@@ -177,4 +201,49 @@ pub struct Alert {
     /// What happened, in a sentence, as it was when raised.
     pub message: String,
     pub acknowledged: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::{key_budget, usd};
+    use super::*;
+
+    #[test]
+    fn a_budget_or_watch_that_repeats_another_is_told_apart_from_a_new_one() {
+        let first = key_budget("b1", "key_1", 50);
+        assert!(!first.repeats(&first), "a budget does not repeat itself");
+        let again = Budget {
+            id: "b2".to_owned(),
+            created_at: first.created_at + 5,
+            paused: true,
+            ..first.clone()
+        };
+        assert!(again.repeats(&first));
+        let other_limit = Budget {
+            limit: Limit::Usd(usd(60)),
+            ..again.clone()
+        };
+        assert!(!other_limit.repeats(&first));
+        let other_key = key_budget("b3", "key_2", 50);
+        assert!(!other_key.repeats(&first));
+
+        let watch = BurnWatch {
+            id: "w1".to_owned(),
+            connection_id: "c1".to_owned(),
+            scope: Scope::Organization,
+            limit: Limit::Usd(usd(5)),
+            paused: false,
+            created_at: 0,
+        };
+        let twice = BurnWatch {
+            id: "w2".to_owned(),
+            ..watch.clone()
+        };
+        assert!(twice.repeats(&watch) && !watch.repeats(&watch));
+        let faster = BurnWatch {
+            limit: Limit::Usd(usd(6)),
+            ..twice
+        };
+        assert!(!faster.repeats(&watch));
+    }
 }

@@ -116,11 +116,23 @@ async fn a_budget_crossed_by_a_sync_alerts_once_and_notifies_once() {
         .await;
     assert_eq!(rows, 0, "no budget with an unknown zone");
 
-    // The form keeps what was typed; only the zone changes.
+    // The form keeps what was typed; only the zone changes. A double
+    // click stores one budget.
     browser.fill("#budget-zone", "UTC").await;
     browser.click("#budget-thresholds").await;
-    browser.click("#budget-save").await;
+    browser
+        .js("const b = document.getElementById('budget-save'); b.click(); b.click();")
+        .await;
     browser.notice_containing("Budget saved.").await;
+    // The same budget once more is refused.
+    browser.fill("#budget-amount", &limit).await;
+    browser.click("#budget-save").await;
+    let (_, is_error) = browser.notice_containing("exists already").await;
+    assert!(is_error);
+    let rows = browser
+        .js("return document.querySelectorAll('#budget-list tbody tr').length")
+        .await;
+    assert_eq!(rows, 1, "one budget however often it was saved");
     let row = browser
         .until("the budget's row", || async {
             let text = browser
