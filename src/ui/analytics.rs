@@ -39,6 +39,22 @@ pub fn cost(tally: &Tally) -> String {
     tally.cost_text()
 }
 
+/// Why the days shown are UTC days, and which ones they are.
+fn utc_days_note(trend: &crate::domain::analytics::trend::Trend) -> String {
+    let dates = match (trend.points.first(), trend.points.last()) {
+        (Some(first), Some(last)) => {
+            format!(", {} to {}", first.date, last.date)
+        }
+        _ => String::new(),
+    };
+    format!(
+        "Days here are UTC days{dates}: hourly data, which can be put on the \
+         hours of another zone, does not cover this whole range, and a daily \
+         bucket cannot be split. Syncs keep hourly data for the most recent \
+         days only (30 by default, set on the Organization tab)."
+    )
+}
+
 /// The analytics of the current scope, range and zone (tracked).
 pub fn current(state: AppState) -> Memo<Analytics> {
     current_with(state, Options::default(), true)
@@ -138,7 +154,7 @@ pub fn AnalyticsPage() -> impl IntoView {
                 <p class="note" id="no-match">"Nothing in this range matches these filters. Widen the range or choose \"Show all\"."</p>
             </Show>
             <Show when=move || data.with(|a| a.trend.utc_days)>
-                <p class="hint" id="utc-days-note">"Days here are UTC days: only daily buckets cover this range, and a daily bucket cannot be split into the hours of another zone. Sync hourly data (the last 30 days) to see local days."</p>
+                <p class="hint" id="utc-days-note">{move || data.with(|a| utc_days_note(&a.trend))}</p>
             </Show>
             <div class="actions">
                 <span class="downloads-label">"Usage rows of this view:"</span>

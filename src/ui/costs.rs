@@ -49,8 +49,8 @@ pub fn CostsPage() -> impl IntoView {
         <section class="panel" id="costs-page">
             <h2>"Estimated and allocated cost"</h2>
             <p class="hint" id="costs-days">{move || {
-                let span = state.span();
-                format!("UTC days {} to {}: OpenAI bills per UTC day, so this view counts UTC days whatever the time zone.", span.first, span.last)
+                let days = state.days().on_utc_days();
+                format!("UTC days {} to {}: OpenAI bills per UTC day, so this view counts UTC days whatever the time zone.", days.first, days.last)
             }}</p>
             <p class="hint">"Estimated: usage times list price (see Prices). Allocated: each project's bill for a day, split over its keys by their share of that day's estimate, so allocated money adds up to the bill. Unpriced usage is left out of the dollars and counted in tokens. Unlike the overview, this counts keys whose tracking is off, since the bill does."</p>
             <dl class="figures" id="costs-overall">
