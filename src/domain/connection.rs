@@ -85,11 +85,18 @@ impl SyncMark {
     }
 }
 
-/// Two organizations with one name could not be told apart in the
-/// picker, the overview's badges or file names.
+/// Why a name cannot be an organization's. Two organizations with one
+/// name could not be told apart in the picker, the overview's badges or
+/// file names, and one without a name not at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("Another organization is already called \"{0}\". Choose another name.")]
-pub struct NameTaken(pub String);
+pub enum NameError {
+    #[error(
+        "Another organization is already called \"{0}\". Choose another name."
+    )]
+    Taken(String),
+    #[error("An organization needs a name: type one, or keep the old one.")]
+    Empty,
+}
 
 /// The name a new organization gets: what the user typed, or a default
 /// when that is blank, numbered ("Acme (2)") when another organization
@@ -121,19 +128,18 @@ fn number_base(name: &str) -> Option<&str> {
     (numbered && !base.trim().is_empty()).then_some(base)
 }
 
-/// The name `typed` for an existing organization, unless blank (the old
-/// name stays) or another organization has it.
+/// The name `typed` for an existing organization, unless blank or
+/// another organization has it.
 pub fn renamed<'a>(
-    old: &str,
     typed: &str,
     others: impl IntoIterator<Item = &'a str>,
-) -> Result<String, NameTaken> {
+) -> Result<String, NameError> {
     let name = typed.trim();
     if name.is_empty() {
-        return Ok(old.to_owned());
+        return Err(NameError::Empty);
     }
     if is_taken(name, others) {
-        return Err(NameTaken(name.to_owned()));
+        return Err(NameError::Taken(name.to_owned()));
     }
     Ok(name.to_owned())
 }
@@ -185,13 +191,13 @@ mod tests {
 
     #[test]
     fn renaming_to_another_organizations_name_is_refused() {
-        assert_eq!(renamed("Old", "  ", ["Acme"]), Ok("Old".to_owned()));
-        assert_eq!(renamed("Old", " New ", ["Acme"]), Ok("New".to_owned()));
+        assert_eq!(renamed("  ", ["Acme"]), Err(NameError::Empty));
+        assert_eq!(renamed(" New ", ["Acme"]), Ok("New".to_owned()));
         assert_eq!(
-            renamed("Old", "ACME", ["Acme"]),
-            Err(NameTaken("ACME".to_owned()))
+            renamed("ACME", ["Acme"]),
+            Err(NameError::Taken("ACME".to_owned()))
         );
         // Its own name, in another case, is no clash.
-        assert_eq!(renamed("Old", "OLD", ["Acme"]), Ok("OLD".to_owned()));
+        assert_eq!(renamed("OLD", ["Acme"]), Ok("OLD".to_owned()));
     }
 }

@@ -73,7 +73,7 @@ pub async fn edit_connection(state: AppState, label: String, base: String) {
     }
     let others = state.connections.with_untracked(|all| {
         let others = all.iter().filter(|c| c.id != connection.id);
-        renamed(&connection.label, &label, others.map(|c| c.label.as_str()))
+        renamed(&label, others.map(|c| c.label.as_str()))
     });
     connection.label = match others {
         Ok(name) => name,
