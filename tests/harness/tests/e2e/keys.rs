@@ -58,6 +58,12 @@ async fn labels_tracking_two_organizations_and_a_deleted_key() {
             }
         })
         .await;
+    // A name emptied is refused, not answered "Saved.".
+    browser.fill("#org-label", "   ").await;
+    browser.click("#org-save").await;
+    let (_, is_error) = browser.notice_containing("needs a name").await;
+    assert!(is_error);
+    pick_organization(&browser, "Org B").await;
     pick_organization(&browser, "Org A").await;
 
     // Label and tag a key; the overview shows the label and OpenAI's name.
