@@ -108,6 +108,10 @@ pub struct Route {
     pub range: Option<RangeChoice>,
     /// An IANA zone name; `None` when the URL does not say.
     pub zone: Option<String>,
+    /// A range the URL gives that is none, such as `range=0d` or dates in
+    /// the wrong order: the page says so rather than quietly showing
+    /// another. Never written back.
+    pub refused_range: Option<String>,
 }
 
 /// Longest value kept from a URL: ids and model names are far shorter.
@@ -138,7 +142,10 @@ impl Route {
                 "kind" if UsageKind::from_path(&value).is_some() => {
                     n.kind = Some(value)
                 }
-                "range" => route.range = RangeChoice::parse(&value),
+                "range" => match RangeChoice::parse(&value) {
+                    Some(range) => route.range = Some(range),
+                    None => route.refused_range = Some(value),
+                },
                 "zone" if plausible_name(&value) => route.zone = Some(value),
                 _ => {}
             }
@@ -239,6 +246,7 @@ mod tests {
                 last: Date::new(2026, 2, 1),
             }),
             zone: Some("America/Argentina/Salta".into()),
+            refused_range: None,
         };
         let query = route.query();
         assert!(!query.contains(' ') && !query.contains("&2"), "{query}");
@@ -259,6 +267,7 @@ mod tests {
         );
         assert_eq!(route.view, View::Overview);
         assert_eq!(route.range, None);
+        assert_eq!(route.refused_range.as_deref(), Some("banana"));
         assert_eq!(route.zone, None);
         assert_eq!(route.narrowing.key, None);
         assert_eq!(route.narrowing.user, None);

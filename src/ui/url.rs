@@ -22,6 +22,13 @@ pub fn apply(state: AppState, route: &Route) {
     if let Some(range) = route.range {
         state.range.set(range);
     }
+    if let Some(text) = &route.refused_range {
+        let shown = state.range.get_untracked().label();
+        state.notice.set(Some(Notice::error(format!(
+            "The link's range \"{text}\" is not one keymeter reads (such as \
+             7d, month or 2026-01-01..2026-01-31): showing \"{shown}\" instead."
+        ))));
+    }
     if let Some(zone) = &route.zone {
         match super::zone::canonical(zone) {
             Ok(zone) => state.zone_name.set(zone),
@@ -46,6 +53,7 @@ fn shown(state: AppState) -> Route {
         narrowing,
         range: Some(state.range.get()),
         zone: Some(state.zone_name.get()),
+        refused_range: None,
     }
 }
 

@@ -92,3 +92,16 @@ async fn a_custom_range_is_applied_once_its_year_is_typed_in_full() {
     site.shutdown().await;
     mock.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_with_a_range_that_is_none_says_so() {
+    let World { site, mock } = world().await;
+    let browser = Browser::open(&format!("{}?range=0d", site.url())).await;
+    let (text, is_error) =
+        browser.notice_containing("is not one keymeter reads").await;
+    assert!(is_error && text.contains("\"0d\""), "{text}");
+    assert!(text.contains("Last 30 days"), "{text}");
+    browser.quit().await;
+    site.shutdown().await;
+    mock.shutdown().await;
+}
