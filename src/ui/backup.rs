@@ -65,9 +65,14 @@ async fn restore(
         RestoreMode::Merge => "merged with what was here",
         RestoreMode::Replace => "replacing what was here",
     };
+    // Only organizations synced with a key need it again.
+    let keys = if backup.connections.iter().any(|c| !c.demo) {
+        " Admin keys are not in backups: unlock or enter them again to sync."
+    } else {
+        ""
+    };
     state.notice.set(Some(Notice::info(format!(
-        "Restored {} records from {name}, {how}. Admin keys are not in \
-         backups: unlock or enter them again to sync.",
+        "Restored {} records from {name}, {how}.{keys}",
         group_thousands(&backup.records().to_string())
     ))));
 }

@@ -14,7 +14,8 @@ use crate::domain::budget::form::{
     PRESETS,
 };
 use crate::domain::budget::label::{
-    budget_phrase, limit_text, scope_name, spent_text, understated_text,
+    budget_phrase, limit_text, scope_name, sentence_subject, spent_text,
+    understated_text,
 };
 use crate::domain::budget::period::period_name;
 use crate::domain::budget::{Budget, BurnWatch, Limit, Scope};
@@ -57,13 +58,9 @@ fn scope_of(value: &str) -> Scope {
 fn scope_choices(state: AppState) -> Vec<(String, String)> {
     state.data.with(|d| {
         let name = |scope: &Scope, connection: &str| {
-            visible_name(&scope_name(
-                scope,
-                connection,
-                &d.keys,
-                &d.projects,
-                &d.people,
-            ))
+            let name =
+                scope_name(scope, connection, &d.keys, &d.projects, &d.people);
+            visible_name(&sentence_subject(scope, &name))
         };
         let mut choices =
             vec![("org".to_owned(), "The whole organization".to_owned())];
@@ -137,12 +134,15 @@ fn BudgetList() -> impl IntoView {
                 progresses(prices, d, &budgets, now())
                     .into_iter()
                     .map(|(budget, progress)| {
-                        let name = scope_name(
+                        let name = sentence_subject(
                             &budget.scope,
-                            &budget.connection_id,
-                            &d.keys,
-                            &d.projects,
-                            &d.people,
+                            &scope_name(
+                                &budget.scope,
+                                &budget.connection_id,
+                                &d.keys,
+                                &d.projects,
+                                &d.people,
+                            ),
                         );
                         (
                             budget,
@@ -430,7 +430,7 @@ fn Watches() -> impl IntoView {
                 {move || listed.get().into_iter().map(|watch| {
                     let id = watch.id.clone();
                     let row_id = id.clone();
-                    let name = state.data.with(|d| scope_name(&watch.scope, &watch.connection_id, &d.keys, &d.projects, &d.people));
+                    let name = state.data.with(|d| sentence_subject(&watch.scope, &scope_name(&watch.scope, &watch.connection_id, &d.keys, &d.projects, &d.people)));
                     view! {
                         <li data-id=row_id>{format!("{} faster than {} an hour", visible_name(&name), limit_text(watch.limit))}" "
                             <button class="secondary watch-delete" on:click=move |_| leptos::task::spawn_local(alert_actions::delete_watch(state, id.clone()))>"Delete"</button>
