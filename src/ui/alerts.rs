@@ -42,9 +42,7 @@ fn of_selection(state: AppState) -> Vec<Alert> {
             .cloned()
             .collect()
     });
-    sort::by(&mut list, |a, b| {
-        b.at.cmp(&a.at).then_with(|| a.id.cmp(&b.id))
-    });
+    sort::by(&mut list, Alert::newest_first);
     list
 }
 

@@ -203,6 +203,21 @@ pub struct Alert {
     pub acknowledged: bool,
 }
 
+impl Alert {
+    /// The order of an alert list: newest first and, among alerts raised
+    /// by one check, the higher threshold first (100 % before 80 %),
+    /// which the ids, compared as text, would not give.
+    pub fn newest_first(a: &Alert, b: &Alert) -> std::cmp::Ordering {
+        let threshold = |alert: &Alert| match alert.kind {
+            AlertKind::Threshold { threshold, .. } => threshold,
+            _ => 0,
+        };
+        b.at.cmp(&a.at)
+            .then_with(|| threshold(b).cmp(&threshold(a)))
+            .then_with(|| a.id.cmp(&b.id))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::fixtures::{key_budget, usd};
@@ -245,5 +260,32 @@ mod tests {
             ..twice
         };
         assert!(!faster.repeats(&watch));
+    }
+
+    #[test]
+    fn alerts_raised_together_list_the_higher_threshold_first() {
+        let alert = |threshold: u32, at: i64| Alert {
+            id: format!("b1-2026-03-01-{threshold}"),
+            connection_id: "c1".to_owned(),
+            kind: AlertKind::Threshold {
+                budget_id: "b1".to_owned(),
+                period_first: crate::domain::time::Date::new(2026, 3, 1),
+                threshold,
+            },
+            at,
+            message: String::new(),
+            acknowledged: false,
+        };
+        let mut list =
+            [alert(50, 10), alert(100, 10), alert(80, 10), alert(120, 5)];
+        list.sort_by(Alert::newest_first);
+        let order: Vec<u32> = list
+            .iter()
+            .map(|a| match a.kind {
+                AlertKind::Threshold { threshold, .. } => threshold,
+                _ => 0,
+            })
+            .collect();
+        assert_eq!(order, [100, 80, 50, 120]);
     }
 }
