@@ -125,6 +125,8 @@ pub fn AlertCentre() -> impl IntoView {
                     <li class=if alert.acknowledged { "alert done" } else { "alert" } data-id=alert.id.clone()>
                         <span class="badge">{kind_label(&alert)}</span>
                         " "
+                        // Across organizations, each alert says whose it is.
+                        {let cid = alert.connection_id.clone(); move || state.org_of(&cid).map(|org| view! { <span class="org badge">{org}</span>" " })}
                         <span class="message">{alert.message.clone()}</span>
                         " "
                         <span class="muted small">{when(alert.at)}</span>
