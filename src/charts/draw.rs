@@ -11,8 +11,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axis::Categories;
 use super::layout::{
-    fit_title, legend_below, legend_height, legend_row_top, Placed,
-    LEGEND_ROW_PX, SWATCH_GAP_PX, SWATCH_PX,
+    fit_title, legend_below, legend_headroom, legend_height, legend_row_top,
+    Placed, LEGEND_ROW_PX, SWATCH_GAP_PX, SWATCH_PX,
 };
 use super::palette::Palette;
 use super::scale::{
@@ -27,6 +27,9 @@ const MARGIN: u32 = 12;
 const Y_LABEL_AREA: u32 = 76;
 /// Room for category labels and the x axis description below them.
 const X_LABEL_AREA: u32 = 50;
+/// The caption's height beyond its font size: plotters pads it above and
+/// below, and the font's line is taller than its size.
+const TITLE_EXTRA: u32 = 14;
 /// Below this size no chart fits (e.g. a canvas not laid out yet), so
 /// only the background is painted.
 const MIN_SIZE: (u32, u32) = (2 * MARGIN + Y_LABEL_AREA + 120, 160);
@@ -45,8 +48,9 @@ pub type DrawError<DB> =
     DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>;
 
 /// Draws `chart` filling `area`; an empty chart gives an empty frame
-/// with its title and "No data". A narrow chart lists its series below
-/// the plot instead of over it (see `layout::legend_below`).
+/// with its title and "No data". A narrow chart, or one of more than a
+/// few series, lists them below the plot instead of over it (see
+/// `layout::legend_below`).
 pub fn draw<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     chart: &Chart,
@@ -77,12 +81,17 @@ fn plot<DB: DrawingBackend>(
     inside: bool,
 ) -> Result<(), DrawError<DB>> {
     let text = |size| ("sans-serif", size).into_font().color(&palette.text);
-    let (width, _) = area.dim_in_pixel();
+    let (width, height) = area.dim_in_pixel();
+    let title =
+        (!chart.title.is_empty()).then(|| fit_title(&chart.title, width));
 
     let count = chart.categories.len();
     let slots = count.max(1) as f64;
     let segments = stack(&chart.bars, count);
-    let y = value_range(chart, extent(&segments), inside);
+    let caption = title.as_ref().map_or(0, |(_, size)| size + TITLE_EXTRA);
+    let plot_px = height.saturating_sub(2 * MARGIN + X_LABEL_AREA + caption);
+    let legend = legend_headroom(chart, width, plot_px);
+    let y = value_range(chart, extent(&segments), legend);
     let (span, middle) = (y.end - y.start, (y.start + y.end) / 2.0);
     let chars = chart
         .categories
@@ -104,8 +113,7 @@ fn plot<DB: DrawingBackend>(
         .margin_right(right_margin)
         .x_label_area_size(X_LABEL_AREA)
         .y_label_area_size(Y_LABEL_AREA);
-    if !chart.title.is_empty() {
-        let (title, size) = fit_title(&chart.title, width);
+    if let Some((title, size)) = title {
         builder.caption(title, text(size));
     }
     let mut plot = builder.build_cartesian_2d(x, y)?;

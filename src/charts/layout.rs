@@ -13,6 +13,18 @@ const NARROW_RATIO: f64 = 0.75;
 /// Charts narrower than this list their legend below the plot: inside
 /// it, the legend would cover most of the bars.
 pub const NARROW_PX: u32 = 600;
+/// A legend of more names than this goes below the plot at every width:
+/// inside, it would reach down over the first bars.
+const INSIDE_MAX: usize = 3;
+/// One name of the legend inside the plot: plotters sets its 12 px text
+/// 1.25 lines apart.
+const INSIDE_LINE_PX: u32 = 15;
+/// The rest of the legend inside the plot: its distance from the plot's
+/// top, its padding above and below the names, and a gap under it.
+const INSIDE_FRAME_PX: u32 = 5 + 2 * 10 + 6;
+/// The most of a plot's height kept free for a legend inside it, so the
+/// data always has some room.
+const MAX_HEADROOM: f64 = 0.8;
 /// Space kept free along the chart's left and right edges.
 const INSET_PX: u32 = 12;
 /// One row of the legend below a narrow chart.
@@ -92,15 +104,34 @@ pub struct Placed {
     pub name: String,
 }
 
+/// Whether `chart`, drawn `width` pixels wide, lists its series in the
+/// plot's upper left: only a few names, on a wide chart.
+pub fn legend_inside(chart: &Chart, width: u32) -> bool {
+    let names = chart.named_items();
+    (2..=INSIDE_MAX).contains(&names) && width >= NARROW_PX
+}
+
 /// Where the legend of `chart` goes when drawn `width` pixels wide:
 /// `None` when it has no legend or keeps it inside the plot, else each
 /// name's place in rows below the plot.
 pub fn legend_below(chart: &Chart, width: u32) -> Option<Vec<Placed>> {
     let names = chart.legend_names();
-    if names.len() < 2 || width >= NARROW_PX {
+    if names.len() < 2 || legend_inside(chart, width) {
         return None;
     }
     Some(flow(&names, width))
+}
+
+/// The share of a plot `plot_px` pixels tall, from its top, that the
+/// legend inside it covers: 0 when the legend is elsewhere. The value
+/// axis keeps the data below that share.
+pub fn legend_headroom(chart: &Chart, width: u32, plot_px: u32) -> f64 {
+    if !legend_inside(chart, width) {
+        return 0.0;
+    }
+    let names = chart.named_items() as u32;
+    let legend = INSIDE_FRAME_PX + names * INSIDE_LINE_PX;
+    (f64::from(legend) / f64::from(plot_px.max(1))).min(MAX_HEADROOM)
 }
 
 /// The height of a band holding `placed` legend entries.
@@ -211,11 +242,35 @@ mod tests {
     }
 
     #[test]
-    fn wide_charts_keep_their_legend_inside_the_plot() {
+    fn wide_charts_keep_a_short_legend_inside_the_plot() {
         let chart = keys(&["checkout", "search"]);
         assert_eq!(legend_below(&chart, 1100), None);
+        assert!(legend_inside(&chart, 1100));
         assert_eq!(height_with_legend(&chart, 1100, 320), 320);
         assert_eq!(legend_below(&keys(&["alone"]), 335), None, "no legend");
+        assert!(!legend_inside(&keys(&["alone"]), 1100), "no legend");
+    }
+
+    #[test]
+    fn a_legend_of_many_series_goes_below_the_plot_at_every_width() {
+        let names = ["api-server", "search", "batch", "ci", "notebook"];
+        let chart = keys(&[&names[..], &["Other"]].concat());
+        let placed = legend_below(&chart, 1100).expect("a legend below");
+        assert_eq!(placed.len(), 6);
+        assert!(placed.iter().all(|p| p.row == 0), "one row: {placed:?}");
+        assert!(!legend_inside(&chart, 1100));
+        assert_eq!(legend_headroom(&chart, 1100, 220), 0.0);
+        assert_eq!(height_with_legend(&chart, 1100, 320), 320 + 30);
+    }
+
+    #[test]
+    fn a_legend_inside_the_plot_gets_the_headroom_it_covers() {
+        let three = keys(&["spent", "forecast", "budget"]);
+        // 5 px from the top, 10 px padding above and below, three names
+        // 15 px apart and a 6 px gap: 76 of the plot's 200 pixels.
+        assert!((legend_headroom(&three, 1100, 200) - 0.38).abs() < 1e-9);
+        assert_eq!(legend_headroom(&three, 335, 200), 0.0, "below");
+        assert_eq!(legend_headroom(&three, 1100, 10), 0.8, "capped");
     }
 
     #[test]

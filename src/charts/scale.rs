@@ -14,14 +14,11 @@ pub const CHAR_PX: f64 = 7.0;
 const GAP_PX: f64 = 12.0;
 
 /// Values from the lowest to the highest mark, zero, the lines and the
-/// reference included, with headroom above the highest, and more for a
-/// legend drawn `inside` the plot. Never empty and never NaN, so
+/// reference included, with headroom above the highest, and the highest
+/// kept below the top `legend` share of the plot that a legend inside it
+/// covers (see `layout::legend_headroom`). Never empty and never NaN, so
 /// plotters always gets a usable axis.
-pub fn value_range(
-    chart: &Chart,
-    bars: (f64, f64),
-    inside: bool,
-) -> Range<f64> {
+pub fn value_range(chart: &Chart, bars: (f64, f64), legend: f64) -> Range<f64> {
     let count = chart.categories.len();
     let lines = chart
         .lines
@@ -37,20 +34,13 @@ pub fn value_range(
     if !(span.is_finite() && span > 0.0) {
         return 0.0..1.0;
     }
-    // A legend sits in the upper left, one line per item: leave room
-    // above the data for it so it never hides a bar.
-    let legend = if inside && chart.named_items() > 1 {
-        0.08 * chart.named_items() as f64
-    } else {
-        0.0
-    };
-    let top = if hi > 0.0 {
-        hi + span * (0.1 + legend)
-    } else {
-        hi
-    };
     let bottom = if lo < 0.0 { lo - span * 0.05 } else { lo };
-    bottom..top
+    let top = if hi > 0.0 { hi + span * 0.1 } else { hi };
+    // The highest mark must sit under the legend in the upper left, so
+    // it never hides a bar: at most `1 - legend` of the way up.
+    let free = 1.0 - legend.clamp(0.0, 0.9);
+    let under_legend = bottom + (hi - bottom) / free;
+    bottom..top.max(under_legend)
 }
 
 /// Label every `step`th category so `count` labels of up to `chars`
@@ -120,22 +110,22 @@ mod tests {
 
     #[test]
     fn the_range_reaches_above_the_reference_and_the_lines() {
-        let range = value_range(&chart(vec![], Some(50.0)), (0.0, 10.0), true);
+        let range = value_range(&chart(vec![], Some(50.0)), (0.0, 10.0), 0.3);
         assert!(range.start == 0.0 && range.end > 50.0, "{range:?}");
         let line = Series::new("total", vec![5.0, 80.0, 900.0]);
-        let range = value_range(&chart(vec![line], None), (0.0, 10.0), true);
+        let range = value_range(&chart(vec![line], None), (0.0, 10.0), 0.3);
         assert!(range.end > 80.0 && range.end < 900.0, "{range:?}");
     }
 
     #[test]
     fn nothing_to_show_still_gives_a_unit_range() {
         assert_eq!(
-            value_range(&chart(vec![], None), (0.0, 0.0), true),
+            value_range(&chart(vec![], None), (0.0, 0.0), 0.3),
             0.0..1.0
         );
         let nan = Series::new("x", vec![f64::NAN, f64::INFINITY]);
         assert_eq!(
-            value_range(&chart(vec![nan], None), (0.0, 0.0), true),
+            value_range(&chart(vec![nan], None), (0.0, 0.0), 0.3),
             0.0..1.0
         );
     }
@@ -144,15 +134,28 @@ mod tests {
     fn a_legend_below_the_plot_needs_no_headroom_for_it() {
         let line = Series::new("total", vec![5.0, 10.0]);
         let two = chart(vec![line], Some(10.0));
-        let inside = value_range(&two, (0.0, 0.0), true);
-        let below = value_range(&two, (0.0, 0.0), false);
+        let inside = value_range(&two, (0.0, 0.0), 0.3);
+        let below = value_range(&two, (0.0, 0.0), 0.0);
         assert!((below.end - 11.0).abs() < 1e-9, "{below:?}");
         assert!(inside.end > below.end, "{inside:?}");
     }
 
     #[test]
+    fn the_data_stays_under_the_share_a_legend_covers() {
+        let line = Series::new("forecast", vec![20.0, 100.0]);
+        let two = chart(vec![line], Some(50.0));
+        for legend in [0.2, 0.45, 0.6] {
+            let range = value_range(&two, (0.0, 80.0), legend);
+            let highest = 100.0 / (range.end - range.start);
+            assert!(highest <= 1.0 - legend + 1e-9, "{legend}: {range:?}");
+        }
+        let range = value_range(&two, (0.0, 80.0), 0.05);
+        assert!((range.end - 110.0).abs() < 1e-9, "the usual 10 %");
+    }
+
+    #[test]
     fn negative_values_extend_the_range_below_zero() {
-        let range = value_range(&chart(vec![], None), (-4.0, 0.0), true);
+        let range = value_range(&chart(vec![], None), (-4.0, 0.0), 0.0);
         assert!(range.start < -4.0 && range.end == 0.0, "{range:?}");
     }
 

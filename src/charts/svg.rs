@@ -168,9 +168,21 @@ mod tests {
         }
         assert_eq!(rows.len(), 2, "four short names in two rows: {rows:?}");
 
-        let wide = to_svg(&spend(), LIGHT, 800, 400);
+        let mut two = spend();
+        (two.lines, two.reference) = (Vec::new(), None);
+        let wide = to_svg(&two, LIGHT, 800, 400);
         let (_, axis) = text_at(&wide, "Local day (Europe/Berlin)");
         assert!(text_at(&wide, "checkout").1 < axis, "inside when wide");
+    }
+
+    #[test]
+    fn a_wide_chart_of_many_series_lists_them_below_the_plot() {
+        let wide = to_svg(&spend(), LIGHT, 1100, 350);
+        let (_, axis) = text_at(&wide, "Local day (Europe/Berlin)");
+        for name in ["checkout", "R&amp;D &lt;lab&gt;", "forecast", "budget"] {
+            let (_, y) = text_at(&wide, name);
+            assert!(y > axis, "{name} at {y}, below the axis at {axis}");
+        }
     }
 
     #[test]

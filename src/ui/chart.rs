@@ -77,7 +77,9 @@ pub fn ChartView(
     };
     let save_svg = move |_| {
         let palette = theme(dark.get_untracked());
-        let svg = chart.with_untracked(|c| to_svg(c, palette, width, height));
+        let svg = chart.with_untracked(|c| {
+            to_svg(c, palette, width, height_with_legend(c, width, height))
+        });
         let name = format!("{}.svg", stem());
         report(download_text(&name, "image/svg+xml", &svg));
     };

@@ -164,7 +164,7 @@ fn OverviewTable(page: Memo<OverviewPage>) -> impl IntoView {
                             <th class="num">"Requests"</th><th class="num">"Input tokens"</th>
                             <th class="num">"Cached input"</th><th class="num">"Output tokens"</th>
                             <th class="num">"Estimated cost"</th>
-                            <th class="num" title="Estimated dollars an hour at the pace of the last 24 hours, whatever the range">"Burn (24 h)"</th>
+                            <th class="num" title="Estimated dollars an hour at the pace of the last 24 hours, whatever the range">"Burn (24\u{a0}h)"</th>
                             <th title="The budget this key is closest to spending, in its own period">"Budget"</th>
                         </tr>
                     </thead>
@@ -176,7 +176,7 @@ fn OverviewTable(page: Memo<OverviewPage>) -> impl IntoView {
                                     {row.deleted.then(|| view! { <span class="badge warn" title="No longer in OpenAI's listing; its usage is kept">"deleted"</span> })}
                                     {row.tags.iter().map(|t| view! { <span class="badge tag">{t.clone()}</span> }).collect_view()}
                                 </td>
-                                <td>{let cid = row.connection_id.clone(); move || state.org_of(&cid).map(|org| view! { <span class="org badge">{org}</span>" " })}{row.project.clone()}</td>
+                                <td class="project" data-col="project">{let cid = row.connection_id.clone(); move || state.org_of(&cid).map(|org| view! { <span class="org badge">{org}</span>" " })}{row.project.clone()}</td>
                                 <td class="mono">{row.masked.clone()}</td>
                                 <Counts totals=row.totals.clone()/>
                                 <td class="budget" data-col="budget">{budget_cell(row.connection_id.clone(), Some(row.key_id.clone()))}</td>

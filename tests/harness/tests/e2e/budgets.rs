@@ -24,7 +24,7 @@ async fn clear_of_midnight() {
 }
 
 /// Sets the select `#id` to `value` as a user would.
-async fn choose(browser: &Browser, id: &str, value: &str) {
+pub(crate) async fn choose(browser: &Browser, id: &str, value: &str) {
     browser.element(&format!("#{id}")).await;
     browser
         .js(&format!(

@@ -47,7 +47,7 @@ async fn daily_canvas(browser: &Browser) -> Option<Canvas> {
 
 /// Shows the page in a viewport `width` CSS pixels wide on a screen with
 /// two pixels to each CSS pixel, as a phone's.
-async fn viewport(browser: &Browser, width: u32, height: u32) {
+pub(crate) async fn viewport(browser: &Browser, width: u32, height: u32) {
     let metrics = json!({
         "width": width,
         "height": height,

@@ -12,6 +12,7 @@ mod expected;
 mod exports;
 mod import;
 mod keys;
+mod layout;
 mod monitor;
 mod prices;
 mod ranges;
