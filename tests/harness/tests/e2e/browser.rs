@@ -246,6 +246,18 @@ impl Browser {
         .await
     }
 
+    /// How many pixels of the canvas `#id` are the bars' blue: a chart
+    /// that drew its data has many, an empty or failed one none.
+    pub async fn chart_ink(&self, id: &str) -> u64 {
+        let script = format!(
+            "const c = document.getElementById('{id}'); \
+             const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; \
+             let ink = 0; for (let i = 0; i < d.length; i += 4) \
+             {{ if (d[i] < 100 && d[i + 2] > 150) ink++; }} return ink;"
+        );
+        self.js(&script).await.as_u64().unwrap_or(0)
+    }
+
     /// Messages the page logged at error level.
     pub async fn console_errors(&self) -> Vec<String> {
         let logs = self

@@ -93,16 +93,8 @@ async fn the_daily_chart_is_drawn_at_the_width_it_is_shown_at() {
         narrow.shown.1 <= narrow.shown.0 * 0.75 + 1.0,
         "no taller than 3/4 of its width: {narrow:?}"
     );
-    let ink = browser
-        .js("const c = document.getElementById('daily-chart'); \
-             const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; \
-             let ink = 0; for (let i = 0; i < d.length; i += 4) \
-             { if (d[i] < 100 && d[i + 2] > 150) ink++; } return ink;")
-        .await;
-    assert!(
-        ink.as_u64().unwrap_or(0) > 1000,
-        "the chart has bars: {ink}"
-    );
+    let ink = browser.chart_ink("daily-chart").await;
+    assert!(ink > 1000, "the chart has bars: {ink}");
     browser.screenshot("chart-narrow").await;
 
     // A wider viewport gives the same chart more pixels, not a stretched

@@ -513,16 +513,8 @@ async fn the_demo_organization_needs_no_network_and_shows_every_key() {
         "{:?}",
         table["total"]
     );
-    let drawn = browser
-        .js("const c = document.getElementById('daily-chart'); \
-             const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; \
-             let ink = 0; for (let i = 0; i < d.length; i += 4) \
-             { if (d[i] < 100 && d[i + 2] > 150) ink++; } return ink;")
-        .await;
-    assert!(
-        drawn.as_u64().unwrap_or(0) > 1000,
-        "the chart has bars: {drawn}"
-    );
+    let drawn = browser.chart_ink("daily-chart").await;
+    assert!(drawn > 1000, "the chart has bars: {drawn}");
     assert!(mock.requests().is_empty(), "the demo made API calls");
     browser.screenshot("demo-overview").await;
 
