@@ -1,5 +1,6 @@
-//! How many requests a sync has in flight: a few at once, fewer after the
-//! API says it is rate limiting.
+//! How many requests a sync has in flight: one until the API has taken
+//! the key, then a few at once, fewer after the API says it is rate
+//! limiting, and none once it has refused the key.
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -21,6 +22,14 @@ pub struct Limiter(Rc<State>);
 
 struct State {
     limit: Cell<usize>,
+    /// The places once the API has answered a request with anything but
+    /// a refusal of the key. Until then one request goes alone, so that
+    /// a wrong or revoked key is told by one refused request, not by a
+    /// dozen sent together.
+    open_to: Cell<usize>,
+    opened: Cell<bool>,
+    /// The API refused the key: nothing more is worth sending.
+    refused: Cell<bool>,
     in_flight: Cell<usize>,
     /// Whoever waits for a place, oldest first.
     waiting: RefCell<VecDeque<oneshot::Sender<()>>>,
@@ -59,7 +68,10 @@ impl State {
 impl Limiter {
     pub fn new(limit: usize) -> Self {
         Limiter(Rc::new(State {
-            limit: Cell::new(limit.max(1)),
+            limit: Cell::new(1),
+            open_to: Cell::new(limit.max(1)),
+            opened: Cell::new(false),
+            refused: Cell::new(false),
             in_flight: Cell::new(0),
             waiting: RefCell::default(),
         }))
@@ -95,6 +107,26 @@ impl Limiter {
 
     /// Halves the places after a 429, down to one.
     pub fn slow_down(&self) {
-        self.0.limit.set((self.0.limit.get() / 2).max(1));
+        let state = &self.0;
+        state.limit.set((state.limit.get() / 2).max(1));
+        state.open_to.set((state.open_to.get() / 2).max(1));
+    }
+
+    /// The API took the key: the other places open.
+    pub fn accepted(&self) {
+        let state = &self.0;
+        if !state.opened.replace(true) {
+            state.limit.set(state.limit.get().max(state.open_to.get()));
+            state.wake_next();
+        }
+    }
+
+    /// The API refused the key; requests still waiting are not sent.
+    pub fn refuse(&self) {
+        self.0.refused.set(true);
+    }
+
+    pub fn is_refused(&self) -> bool {
+        self.0.refused.get()
     }
 }

@@ -93,8 +93,16 @@ where
     loop {
         let result = {
             let _permit = limiter.acquire().await;
+            if limiter.is_refused() {
+                return Err(ApiError::WrongKey);
+            }
             call().await
         };
+        match &result {
+            Err(ApiError::WrongKey) => limiter.refuse(),
+            Err(error) if error.is_transient() => {}
+            _ => limiter.accepted(),
+        }
         let error = match result {
             Err(error) if error.is_transient() => error,
             other => return other,

@@ -316,3 +316,37 @@ async fn a_cancelled_sync_keeps_its_pages_and_the_next_one_finishes() {
     site.shutdown().await;
     mock.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_revoked_since_the_last_sync_is_told_by_one_request() {
+    let World { site, mock } = world().await;
+    let browser = Browser::open(&site.url()).await;
+    submit_connection(&browser, &mock).await;
+    browser.notice_containing("Sync finished.").await;
+
+    // The key is revoked while the tab still holds it: every request is
+    // refused from now on.
+    mock.fail(Fault {
+        path_contains: "/organization/".into(),
+        times: 1_000,
+        kind: FaultKind::Status {
+            status: 401,
+            retry_after: None,
+        },
+    });
+    mock.clear_requests();
+    browser.click("#sync-run").await;
+    let (_, is_error) =
+        browser.notice_containing("did not accept this key").await;
+    assert!(is_error);
+    let sent: Vec<_> = mock
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "GET")
+        .collect();
+    assert_eq!(sent.len(), 1, "one refused request tells it: {sent:?}");
+    assert_eq!(sent[0].status, 401);
+    browser.quit().await;
+    site.shutdown().await;
+    mock.shutdown().await;
+}
