@@ -228,6 +228,22 @@ async fn pick_organization(browser: &Browser, text: &str) {
         .await;
 }
 
+/// Waits for the page to say the API refused the key, and checks that one
+/// request (refused) was all it took: no API call since the mock's log
+/// was last cleared but that one, preflights aside.
+async fn told_key_refused_by_one_request(browser: &Browser, mock: &MockServer) {
+    let (_, is_error) =
+        browser.notice_containing("did not accept this key").await;
+    assert!(is_error);
+    let sent: Vec<_> = mock
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "GET")
+        .collect();
+    assert_eq!(sent.len(), 1, "one refused request tells it: {sent:?}");
+    assert_eq!(sent[0].status, 401);
+}
+
 async fn choose_range(browser: &Browser, days: u32) {
     let script = format!(
         "const s = document.getElementById('range'); s.value = '{days}d'; \
@@ -330,16 +346,7 @@ async fn connect_sync_download_and_reload_show_the_mocks_totals() {
         .fill("#unlock-key", "sk-admin-not-the-key-0000")
         .await;
     browser.click("#unlock-submit").await;
-    let (_, is_error) =
-        browser.notice_containing("did not accept this key").await;
-    assert!(is_error);
-    let sent: Vec<_> = mock
-        .requests()
-        .into_iter()
-        .filter(|r| r.method == "GET")
-        .collect();
-    assert_eq!(sent.len(), 1, "{sent:?}");
-    assert_eq!(sent[0].status, 401);
+    told_key_refused_by_one_request(&browser, &mock).await;
     assert!(browser
         .element("#unlock-key")
         .await

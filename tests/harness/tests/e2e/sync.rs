@@ -10,7 +10,8 @@ use keymeter_harness::{Fault, FaultKind, MockConfig, MockServer};
 use crate::browser::{Browser, ACCEPT_MOCK_CERTIFICATE};
 use crate::expected::{expected_where, Expected};
 use crate::{
-    choose_range, wait_for_table, wanted_table, world, world_with, World,
+    choose_range, told_key_refused_by_one_request, wait_for_table,
+    wanted_table, world, world_with, World,
 };
 
 /// The range the overview shows after `choose_range(90)`.
@@ -336,16 +337,7 @@ async fn a_key_revoked_since_the_last_sync_is_told_by_one_request() {
     });
     mock.clear_requests();
     browser.click("#sync-run").await;
-    let (_, is_error) =
-        browser.notice_containing("did not accept this key").await;
-    assert!(is_error);
-    let sent: Vec<_> = mock
-        .requests()
-        .into_iter()
-        .filter(|r| r.method == "GET")
-        .collect();
-    assert_eq!(sent.len(), 1, "one refused request tells it: {sent:?}");
-    assert_eq!(sent[0].status, 401);
+    told_key_refused_by_one_request(&browser, &mock).await;
     browser.quit().await;
     site.shutdown().await;
     mock.shutdown().await;
